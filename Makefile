@@ -1,0 +1,31 @@
+# Two entry points a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@for f in samples/*; do \
+	  echo "=================== $$f"; \
+	  $(BIN)/sldiag analyze "$$f"; \
+	  echo "(exit status $$?)"; \
+	done
+
+test: $(STAMP)
+	$(BIN)/ruff check sldiag tests benchmarks
+	$(BIN)/sldiag rules test
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_small.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

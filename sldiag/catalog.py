@@ -1,0 +1,152 @@
+"""The command catalog: parsers/index.yaml compiled for use (names, detection, templates)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import facts as facts_model
+from .resources import DataError, data_dir, ntc_templates_dir
+
+
+@dataclass
+class Detector:
+    command: str
+    start: re.Pattern[str]
+    requires: re.Pattern[str] | None
+    not_within: frozenset[str]
+    fragment: bool
+
+
+@dataclass
+class TemplateSpec:
+    name: str
+    path: Path
+    facts: dict[str, str]                      # VALUE -> fact path
+    maps: dict[str, dict[str, Any]]            # VALUE -> {printed: value}
+    compose: dict[str, str]                    # fact path -> format string
+    rows: dict[str, Any] | None
+
+
+@dataclass
+class LineScope:
+    filter: re.Pattern[str]
+    template: TemplateSpec
+
+
+@dataclass
+class Catalog:
+    commands: list[str]
+    licensing: frozenset[str]
+    complete: dict[str, re.Pattern[str]]
+    detectors: list[Detector]
+    templates_for: dict[str, list[TemplateSpec]]
+    line_scopes: list[LineScope]
+    timezones: dict[str, float]
+    _words: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._words = [(c, c.split()) for c in self.commands]
+
+    def canonical_command(self, typed: str) -> str | None:
+        """'sh lic all' -> 'show license all'; None when unknown or ambiguous."""
+        words = typed.lower().split()
+        if not words or len(words[0]) < 2:
+            return None
+        best: list[str] = []
+        best_len = 0
+        for command, cwords in self._words:
+            n = len(cwords)
+            if n > len(words) or n < best_len:
+                continue
+            if all(cw.startswith(w) for w, cw in zip(words[:n], cwords, strict=False)):
+                if words[:n] == cwords and n == len(words):
+                    return command  # typed in full
+                if n > best_len:
+                    best, best_len = [command], n
+                else:
+                    best.append(command)
+        return best[0] if len(best) == 1 else None
+
+    def detect_start(self, lines: list[str], index: int, end: int,
+                     current: str | None) -> Detector | None:
+        """The command whose output starts at ``lines[index]``, if any."""
+        line = lines[index]
+        for det in self.detectors:
+            if current is not None and current in det.not_within:
+                continue
+            if not det.start.search(line):
+                continue
+            if det.requires is not None:
+                window = lines[index:min(end, index + 80)]
+                if not any(det.requires.search(w) for w in window):
+                    continue
+            return det
+        return None
+
+    def complete_pattern(self, command: str) -> re.Pattern[str] | None:
+        return self.complete.get(command)
+
+
+def load_catalog(index: dict[str, Any] | None = None,
+                 timezones: dict[str, Any] | None = None) -> Catalog:
+    base = data_dir("parsers")
+    from .resources import load_yaml
+
+    index = index if index is not None else load_yaml(base / "index.yaml")
+    timezones = timezones if timezones is not None else load_yaml(base / "timezones.yaml")
+    where = base / "index.yaml"
+    try:
+        specs = {name: _template_spec(name, body, base)
+                 for name, body in (index.get("templates") or {}).items()}
+        commands, licensing, complete, detectors, templates_for = [], set(), {}, [], {}
+        for entry in index["commands"]:
+            command = entry["command"]
+            commands.append(command)
+            if entry.get("licensing"):
+                licensing.add(command)
+            if entry.get("complete"):
+                complete[command] = re.compile(entry["complete"])
+            detect = entry.get("detect") or []
+            for det in detect if isinstance(detect, list) else [detect]:
+                detectors.append(Detector(
+                    command=command, start=re.compile(det["start"]),
+                    requires=re.compile(det["requires"]) if det.get("requires") else None,
+                    not_within=frozenset(det.get("not_within", [])),
+                    fragment=bool(det.get("fragment"))))
+            templates_for[command] = [specs[t] for t in entry.get("templates", [])]
+        scopes = [LineScope(re.compile(s["filter"]), specs[s["template"]])
+                  for s in index.get("line_scopes", [])]
+    except (KeyError, TypeError, re.error) as exc:
+        raise DataError(f"{where}: invalid entry ({type(exc).__name__}: {exc})") from None
+    return Catalog(commands=commands, licensing=frozenset(licensing), complete=complete,
+                   detectors=detectors, templates_for=templates_for, line_scopes=scopes,
+                   timezones={str(k).upper(): float(v) for k, v in timezones.items()})
+
+
+def _template_spec(name: str, body: dict[str, Any], base: Path) -> TemplateSpec:
+    file = body["file"]
+    ntc = file.startswith("ntc:")
+    path = ntc_templates_dir() / file[4:] if ntc else base / "templates" / file
+    if not path.is_file():
+        raise DataError(f"{base / 'index.yaml'}: template '{name}' names missing file {path}")
+    facts: dict[str, str] = {}
+    maps: dict[str, dict[str, Any]] = {}
+    for value, target in (body.get("facts") or {}).items():
+        if isinstance(target, dict):
+            facts[value] = target["fact"]
+            maps[value] = {str(k): v for k, v in (target.get("map") or {}).items()}
+        else:
+            facts[value] = target
+    compose = dict(body.get("compose") or {})
+    for path_ in list(facts.values()) + list(compose):
+        if not facts_model.is_known_path(path_):
+            raise DataError(f"{base / 'index.yaml'}: template '{name}' maps to unknown fact "
+                            f"'{path_}'")
+    rows = body.get("rows")
+    if rows is not None and rows["into"] not in facts_model.ROW_KINDS:
+        raise DataError(f"{base / 'index.yaml'}: template '{name}' rows go into unknown "
+                        f"collection '{rows['into']}'")
+    return TemplateSpec(name=name, path=path, facts=facts, maps=maps, compose=compose, rows=rows)

@@ -1,0 +1,124 @@
+"""The command line: ``sldiag analyze``, ``sldiag rules list|test``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .resources import DataError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def fail(message: str) -> None:
+    click.echo(f"sldiag: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sldiag")
+def cli() -> None:
+    """Diagnose Cisco Smart Licensing on IOS-XE switches from what they print."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report for people (text) or programs (json).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--rules", "rule_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="An extra folder of rule files, added to the shipped ones.")
+@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
+def analyze(paths: tuple[str, ...], fmt: str, output: Path | None, rule_dirs: tuple[Path, ...],
+            encoding: str | None, verbose: bool) -> None:
+    """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
+
+    Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
+    or the command line is wrong.
+    """
+    from .pipeline import Knowledge, analyse_paths
+    from .report import render, worst_severity, write_atomically
+
+    if output is not None and any(_same_file(output, p) for p in paths):
+        fail(f"{output}: is one of the inputs; captures are never overwritten")
+    knowledge = Knowledge.load(list(rule_dirs))
+    analysis = analyse_paths(list(paths), knowledge, encoding)
+    for warning in analysis.warnings:
+        click.echo(f"sldiag: warning: skipped {warning}", err=True)
+    for error in analysis.errors:
+        click.echo(f"sldiag: {error}", err=True)
+    if not analysis.results:
+        sys.exit(EXIT_INPUT)
+    text = render(analysis.results, fmt, verbose=verbose)
+    if output is not None:
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+    else:
+        click.echo(text, nl=False)
+    if analysis.errors:
+        sys.exit(EXIT_INPUT)
+    worst = worst_severity(analysis.results)
+    sys.exit(EXIT_FINDINGS if worst in {"critical", "error", "warning"} else EXIT_OK)
+
+
+@cli.group()
+def rules() -> None:
+    """The knowledge base: list the rules, or test each against its own examples."""
+
+
+@rules.command("list")
+@click.option("--rules", "rule_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path))
+def rules_list(rule_dirs: tuple[Path, ...]) -> None:
+    """One line per rule: id, severity, scenario, title."""
+    from .rules import load_rules
+
+    for rule in load_rules(list(rule_dirs)):
+        scenario = f"#{rule.scenario}" if rule.scenario else "-"
+        click.echo(f"{rule.id:<52} {rule.severity:<8} {scenario:<3} {rule.title}")
+
+
+@rules.command("test")
+@click.option("--rules", "rule_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="Print every example checked.")
+def rules_test(rule_dirs: tuple[Path, ...], verbose: bool) -> None:
+    """Run every rule against its positive examples (must fire) and negative ones (must not)."""
+    from .ruletest import test_rules
+
+    failures, checked = test_rules(list(rule_dirs), echo=click.echo if verbose else None)
+    for failure in failures:
+        click.echo(f"FAIL {failure}")
+    click.echo(f"rules test: {checked - len(failures)} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+def _same_file(output: Path, path: str) -> bool:
+    try:
+        return path != "-" and output.exists() and os.path.samefile(output, path)
+    except OSError:
+        return False
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except DataError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("sldiag: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # never a traceback for users; SLDIAG_DEBUG=1 shows it
+        if os.environ.get("SLDIAG_DEBUG"):
+            raise
+        fail(f"internal error ({type(exc).__name__}: {exc}); "
+             "please report it with the capture (set SLDIAG_DEBUG=1 for details)")

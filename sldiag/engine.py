@@ -1,0 +1,148 @@
+"""The engine: one device's facts in, its findings out, plus what the report summarises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import facts as fm
+from .messages import render
+from .parsing import ParseGap
+from .rules import SEVERITY_RANK, Rule, evaluate
+
+MODES = ("smart-licensing", "smart-licensing-using-policy", "not-smart-licensing", "unknown")
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    rule_version: int
+    severity: str
+    scenario: int | None
+    category: str
+    title: str
+    evidence: list[dict[str, Any]]
+    explanation: str
+    next_steps: list[str]
+    references: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.rule_id, "scenario": self.scenario, "severity": self.severity,
+                "title": self.title, "evidence": self.evidence, "next_steps": self.next_steps,
+                "category": self.category, "explanation": self.explanation,
+                "references": self.references}
+
+
+@dataclass
+class DeviceResult:
+    hostname: str | None
+    source: str
+    facts: fm.Facts
+    gaps: list[ParseGap]
+    mode: str
+    reference_time: tuple[datetime, str] | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return self.hostname or f"(unnamed device in {self.source})"
+
+    @property
+    def worst(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+    def licensing_json(self) -> dict[str, Any]:
+        f = self.facts
+        ack = f.value("usage_reporting.last_ack_received")
+        return {
+            "mode": self.mode,
+            "registration_status": f.value("registration.status"),
+            "authorization_status": f.value("authorization.status"),
+            "transport": transport_name(f.value("transport.type")),
+            "trust_code_installed": None,
+            "last_ack_received": ack.isoformat() if isinstance(ack, datetime) else None,
+        }
+
+
+def transport_name(printed: str | None) -> str | None:
+    if not printed:
+        return None
+    name = printed.strip().lower()
+    return "off" if name in {"transport off", "off"} else name
+
+
+def licensing_mode(facts: fm.Facts) -> str:
+    """Which licensing the device runs, from positive evidence only (notes, section C.5)."""
+    version_line = (facts.value("version.smart_licensing_status") or "").lower()
+    agent = facts.value("smart_licensing.agent_version") or ""
+    if "using policy" in version_line or version_line.startswith("registration not applicable"):
+        return "smart-licensing-using-policy"
+    if (facts.value("smart_licensing.using_policy")
+            or facts.value("usage_reporting.last_ack_received")):
+        return "smart-licensing-using-policy"
+    if agent[:2] in {"5.", "6.", "7."}:
+        return "smart-licensing-using-policy"
+    if (facts.value("registration.status") or facts.value("authorization.status")
+            or "/" in version_line or agent.startswith("4.")
+            or facts.value("smart_licensing.status")):
+        return "smart-licensing"
+    if facts.value("classic.feature") or facts.value("classic.status"):
+        return "not-smart-licensing"
+    return "unknown"
+
+
+def reference_time(facts: fm.Facts) -> tuple[datetime, str] | None:
+    """'Now' for deadlines: the device clock, else the newest log timestamp (and which)."""
+    clock = facts.get("clock.time")
+    if clock is not None:
+        return clock.value, f"show clock at {clock.file}:{clock.line}"
+    stamps = [r for r in facts.syslog if isinstance(r.get("timestamp"), datetime)]
+    if stamps:
+        newest = max(stamps, key=lambda r: r.get("timestamp"))
+        return newest.get("timestamp"), f"newest log message at {newest.file}:{newest.line}"
+    return None
+
+
+def hostname_of(prompt_hostname: str | None, facts: fm.Facts) -> str | None:
+    return (prompt_hostname or facts.value("config.hostname")
+            or facts.value("version.hostname"))
+
+
+def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
+    """Evaluate every rule; keep matches that can cite evidence; drop superseded ones."""
+    now = result.reference_time[0] if result.reference_time else None
+    fired: dict[str, Finding] = {}
+    superseded: set[str] = set()
+    for rule in rules:
+        if rule.modes and result.mode not in rule.modes:
+            continue
+        match = evaluate(rule.when, result.facts, now)
+        if not match.matched:
+            continue
+        quoted: list[fm.Fact | fm.Row] = list(match.evidence)
+        for path in rule.evidence:
+            fact = result.facts.get(path)
+            if fact is not None:
+                quoted.append(fact)
+        evidence = _unique_sorted(quoted)
+        if not evidence:
+            continue  # no evidence, no finding
+        fired[rule.id] = Finding(
+            rule_id=rule.id, rule_version=rule.version, severity=rule.severity,
+            scenario=rule.scenario, category=rule.category, title=rule.title,
+            evidence=evidence,
+            explanation=render(rule.explanation, result.facts, result.hostname),
+            next_steps=[render(s, result.facts, result.hostname) for s in rule.next_steps],
+            references=rule.references)
+        superseded.update(rule.supersedes)
+    findings = [f for rid, f in fired.items() if rid not in superseded]
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.scenario or 99, f.rule_id))
+    result.findings = findings
+
+
+def _unique_sorted(items: list[fm.Fact | fm.Row]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    for item in items:
+        seen.setdefault((item.file, item.line), item.evidence())
+    return [seen[k] for k in sorted(seen)]

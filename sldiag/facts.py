@@ -1,0 +1,312 @@
+"""The typed facts model: what a capture says about one device, each value with provenance.
+
+Every scalar is a :class:`Fact` (value + file + 1-based line + the line's text). Groups are
+dataclasses whose fields declare a *kind* (``str``, ``int``, ``datetime``, ``duration``,
+``bool``); parsers/index.yaml maps template values onto dotted paths such as
+``registration.failure_reason`` and the builder converts text to the declared kind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: Any
+    file: str
+    line: int
+    text: str
+    raw: str = ""  # the value as printed, when conversion changed it (dates, durations)
+
+    def evidence(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "text": self.text}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": json_value(self.value), "raw": self.raw or None, **self.evidence()}
+
+
+def fact_field(kind: str = "str") -> Any:
+    return field(default=None, metadata={"kind": kind})
+
+
+@dataclass
+class SmartLicensing:
+    status: Fact | None = fact_field()            # ENABLED / DISABLED
+    using_policy: Fact | None = fact_field()      # "Smart Licensing Using Policy: Status"
+    agent_version: Fact | None = fact_field()
+
+
+@dataclass
+class Registration:
+    status: Fact | None = fact_field()
+    smart_account: Fact | None = fact_field()
+    virtual_account: Fact | None = fact_field()
+    export_controlled: Fact | None = fact_field()
+    initial_result: Fact | None = fact_field()
+    initial_date: Fact | None = fact_field("datetime")
+    failure_reason: Fact | None = fact_field()
+    next_attempt: Fact | None = fact_field("datetime")
+    last_renewal_result: Fact | None = fact_field()
+    last_renewal_date: Fact | None = fact_field("datetime")
+    next_renewal: Fact | None = fact_field("datetime")
+    expires: Fact | None = fact_field("datetime")
+
+
+@dataclass
+class Authorization:
+    status: Fact | None = fact_field()
+    status_date: Fact | None = fact_field("datetime")
+    evaluation_remaining: Fact | None = fact_field("duration")
+    last_communication_result: Fact | None = fact_field()
+    last_communication_date: Fact | None = fact_field("datetime")
+    failure_reason: Fact | None = fact_field()
+    next_communication: Fact | None = fact_field("datetime")
+    communication_deadline: Fact | None = fact_field("datetime")
+
+
+@dataclass
+class Transport:
+    type: Fact | None = fact_field()
+    url: Fact | None = fact_field()
+
+
+@dataclass
+class UsageReporting:
+    last_ack_received: Fact | None = fact_field("datetime")
+
+
+@dataclass
+class Udi:
+    pid: Fact | None = fact_field()
+    sn: Fact | None = fact_field()
+
+
+@dataclass
+class Version:
+    software: Fact | None = fact_field()
+    platform: Fact | None = fact_field()
+    serial: Fact | None = fact_field()
+    hostname: Fact | None = fact_field()
+    smart_licensing_status: Fact | None = fact_field()  # "REGISTERED/AUTHORIZED", ...
+
+
+@dataclass
+class Clock:
+    time: Fact | None = fact_field("datetime")
+    authoritative: Fact | None = fact_field("bool")
+
+
+@dataclass
+class Classic:
+    """Pre-Smart licensing (Right-To-Use, PAK, Cisco Software Licensing)."""
+
+    feature: Fact | None = fact_field()   # first "Index N Feature:" of classic `show license`
+    status: Fact | None = fact_field()    # classic `show license status` layout seen
+
+
+@dataclass
+class Config:
+    hostname: Fact | None = fact_field()
+
+
+@dataclass
+class Device:
+    """Facts about the capture itself rather than the switch."""
+
+    first_line: Fact | None = fact_field()
+    commands: Fact | None = fact_field()          # list of commands found
+    license_commands: Fact | None = fact_field()  # the licensing ones among them
+
+
+@dataclass
+class Row:
+    """One entry of a collection (a license in use, a syslog message, an event)."""
+
+    values: dict[str, Any]
+    file: str
+    line: int
+    text: str
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+    def evidence(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "text": self.text}
+
+    def to_json(self) -> dict[str, Any]:
+        return {**{k: json_value(v) for k, v in self.values.items()}, **self.evidence()}
+
+
+# Kinds of the row fields; anything not listed is a string.
+ROW_KINDS: dict[str, dict[str, str]] = {
+    "license_usage": {"count": "int"},
+    "syslog": {"timestamp": "datetime", "severity": "int"},
+    "eventlog": {"timestamp": "datetime"},
+}
+
+
+@dataclass
+class Facts:
+    smart_licensing: SmartLicensing = field(default_factory=SmartLicensing)
+    registration: Registration = field(default_factory=Registration)
+    authorization: Authorization = field(default_factory=Authorization)
+    transport: Transport = field(default_factory=Transport)
+    usage_reporting: UsageReporting = field(default_factory=UsageReporting)
+    udi: Udi = field(default_factory=Udi)
+    version: Version = field(default_factory=Version)
+    clock: Clock = field(default_factory=Clock)
+    config: Config = field(default_factory=Config)
+    classic: Classic = field(default_factory=Classic)
+    device: Device = field(default_factory=Device)
+    license_usage: list[Row] = field(default_factory=list)
+    syslog: list[Row] = field(default_factory=list)
+    eventlog: list[Row] = field(default_factory=list)
+
+    def get(self, path: str) -> Fact | None:
+        group, _, name = path.partition(".")
+        obj = getattr(self, group, None)
+        if obj is None or not name or not dataclasses.is_dataclass(obj):
+            raise KeyError(path)
+        if name not in {f.name for f in dataclasses.fields(obj)}:
+            raise KeyError(path)
+        return getattr(obj, name)
+
+    def set(self, path: str, fact: Fact) -> None:
+        group, _, name = path.partition(".")
+        setattr(getattr(self, group), name, fact)
+
+    def value(self, path: str) -> Any:
+        fact = self.get(path)
+        return None if fact is None else fact.value
+
+    def rows(self, collection: str) -> list[Row]:
+        if collection not in ROW_KINDS:
+            raise KeyError(collection)
+        return getattr(self, collection)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            obj = getattr(self, f.name)
+            if isinstance(obj, list):
+                out[f.name] = [row.to_json() for row in obj]
+            else:
+                values = {g.name: getattr(obj, g.name) for g in dataclasses.fields(obj)}
+                out[f.name] = {k: None if v is None else v.to_json() for k, v in values.items()}
+        return out
+
+
+def _kinds() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for group in dataclasses.fields(Facts):
+        if group.name in ROW_KINDS:
+            continue
+        for f in dataclasses.fields(group.default_factory()):  # type: ignore[misc]
+            kinds[f"{group.name}.{f.name}"] = f.metadata.get("kind", "str")
+    return kinds
+
+
+FACT_KINDS: dict[str, str] = _kinds()
+
+
+def is_known_path(path: str) -> bool:
+    return path in FACT_KINDS
+
+
+# ---------------------------------------------------------------------------------------
+# Conversions from printed text to typed values.
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_DATE = re.compile(
+    r"^(?:(?P<y1>\d{4})\s+)?(?P<mon>[A-Za-z]{3})\w*\s+(?P<day>\d{1,2})\s+"
+    r"(?:(?P<y2>\d{4})\s+)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<frac>\d+))?"
+    r"(?:\s+(?P<y4>\d{4}))?(?:\s+(?P<tz>[A-Za-z][A-Za-z0-9+\-]*))?(?:\s+(?P<y3>\d{4}))?\s*$")
+_ISO = re.compile(
+    r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[ T](?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2})"
+    r"(?:\.(?P<frac>\d+))?(?:\s*(?P<tz>[A-Za-z][A-Za-z0-9+\-]*))?\s*$")
+_DURATION_PART = re.compile(r"(\d+)\s*(day|hour|minute|second)s?", re.IGNORECASE)
+
+
+class ConversionError(ValueError):
+    pass
+
+
+def parse_datetime(text: str, zones: dict[str, float], year_hint: int | None = None,
+                   ) -> tuple[datetime, str | None]:
+    """Parse an IOS date ("Oct 22 14:25:31 2018 EST", "2021-11-17 03:31:32.920 UTC", ...).
+
+    Returns the timezone-aware datetime and a warning when the zone had to be assumed.
+    """
+    text = text.strip()
+    m = _DATE.match(text)
+    if m:
+        month = _MONTHS.get(m["mon"].lower())
+        if month is None:
+            raise ConversionError(f"unknown month in {text!r}")
+        year_text = m["y1"] or m["y2"] or m["y3"] or m["y4"]
+        if year_text is None and year_hint is None:
+            raise ConversionError(f"no year in {text!r}")
+        year = int(year_text) if year_text else int(year_hint)  # type: ignore[arg-type]
+        day, tzname = int(m["day"]), m["tz"]
+    else:
+        m = _ISO.match(text)
+        if not m:
+            raise ConversionError(f"not a date: {text!r}")
+        year, month, day, tzname = int(m["y"]), int(m["mo"]), int(m["d"]), m["tz"]
+    micro = int((m["frac"] or "0")[:6].ljust(6, "0"))
+    warning = None
+    if tzname is None:
+        offset = 0.0
+        warning = f"no time zone printed in {text!r}; assumed UTC"
+    elif tzname.upper() in zones:
+        offset = zones[tzname.upper()]
+    else:
+        offset = 0.0
+        warning = f"unknown time zone {tzname!r} in {text!r}; assumed UTC"
+    try:
+        value = datetime(year, month, day, int(m["h"]), int(m["m"]), int(m["s"]), micro,
+                         tzinfo=timezone(timedelta(hours=offset)))
+    except ValueError as exc:
+        raise ConversionError(f"impossible date {text!r}: {exc}") from None
+    return value, warning
+
+
+def parse_duration(text: str) -> timedelta:
+    """'65 days, 18 hours, 43 minutes, 0 seconds' -> timedelta."""
+    parts = _DURATION_PART.findall(text)
+    if not parts:
+        raise ConversionError(f"not a duration: {text!r}")
+    total = timedelta()
+    for number, unit in parts:
+        total += timedelta(**{unit.lower() + "s": int(number)})
+    return total
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return value
+
+
+def human(value: Any) -> str:
+    """How a fact value reads in a sentence."""
+    if isinstance(value, timedelta):
+        days, rest = divmod(int(value.total_seconds()), 86400)
+        hours = rest // 3600
+        return f"{days} days {hours} hours" if hours else f"{days} days"
+    if isinstance(value, datetime):
+        offset = value.utcoffset()
+        if not offset:
+            return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return value.strftime("%Y-%m-%d %H:%M:%S UTC%z")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)

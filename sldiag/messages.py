@@ -1,0 +1,37 @@
+"""Rule texts are small jinja2 templates: ``{{ hostname }}``, ``{{ fact('path') }}``."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from . import facts as fm
+
+
+@cache
+def _environment() -> Any:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    # Sandboxed: rules may come from a user's own folder (--rules).
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
+
+
+@cache
+def compile_message(text: str) -> Any:
+    return _environment().from_string(text)
+
+
+def render(text: str, facts: fm.Facts, hostname: str | None) -> str:
+    def fact(path: str, default: str = "unknown") -> str:
+        value = facts.value(path)
+        return default if value is None else fm.human(value)
+
+    def days(path: str) -> str:
+        value = facts.value(path)
+        if value is None:
+            return "unknown"
+        return str(int(value.total_seconds() // 86400)) if hasattr(value, "total_seconds") \
+            else fm.human(value)
+
+    return compile_message(text).render(
+        hostname=hostname or "<hostname>", fact=fact, days=days).strip()

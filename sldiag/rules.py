@@ -1,0 +1,297 @@
+"""Rules: YAML files in rules/, validated against rules/schema.json, and their conditions.
+
+A condition is data, never Python: ``all``/``any``/``not`` over two kinds of test:
+
+* ``{fact: registration.failure_reason, regex: '...'}`` - a fact compared with ``equals``,
+  ``in``, ``regex`` (search), ``exists``, or ``lt``/``le``/``gt``/``ge``. Durations compare
+  in days; dates compare as days from the device's clock (negative = in the past).
+* ``{rows: syslog, match: {tag: 'SMART_LIC-3-AGENT_REG_FAILED', message: '...'}}`` - some
+  row of a collection whose fields all match the regexes (``min_count`` rows at least).
+
+Whatever a condition matched is quoted as evidence, with the facts listed under ``evidence``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from . import facts as fm
+from .resources import DataError, data_dir, load_yaml
+
+SEVERITIES = ("critical", "error", "warning", "info")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass
+class Rule:
+    id: str
+    version: int
+    title: str
+    scenario: int | None
+    category: str
+    severity: str
+    when: dict[str, Any]
+    evidence: list[str]
+    explanation: str
+    next_steps: list[str]
+    references: dict[str, Any]
+    supersedes: list[str]
+    modes: list[str] | None
+    positive: list[Path]
+    negative: list[Path]
+    file: Path
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any], file: Path) -> Rule:
+        base = file.parent
+        return cls(
+            id=doc["id"], version=doc["version"], title=doc["title"],
+            scenario=doc.get("scenario"), category=doc["category"], severity=doc["severity"],
+            when=doc["when"], evidence=list(doc.get("evidence", [])),
+            explanation=doc["explanation"], next_steps=list(doc["next_steps"]),
+            references=dict(doc["references"]), supersedes=list(doc.get("supersedes", [])),
+            modes=doc.get("modes"),
+            positive=[base / p for p in doc["examples"]["positive"]],
+            negative=[base / p for p in doc["examples"]["negative"]],
+            file=file)
+
+
+# ---------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def rule_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        if not d.is_dir():
+            raise DataError(f"{d}: rules folder not found")
+        files.extend(sorted(p for p in d.glob("*.yaml") if not p.name.startswith("_")))
+    return files
+
+
+def load_rules(extra_dirs: list[Path] | None = None, use_cache: bool = True) -> list[Rule]:
+    """Load and validate every rule; a broken rule file raises DataError naming file and field.
+
+    Validated documents are cached (keyed by the files' names, sizes and times) so that
+    an ordinary run parses no YAML and imports no schema validator.
+    """
+    dirs = [data_dir("rules"), *(extra_dirs or [])]
+    files = rule_files(dirs)
+    schema_path = data_dir("rules") / "schema.json"
+    key = _fingerprint([schema_path, *files])
+    cache_path = _cache_dir() / f"rules-{key}.json" if use_cache else None
+    docs: list[dict[str, Any]] | None = None
+    if cache_path is not None and cache_path.is_file():
+        try:
+            docs = json.loads(cache_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            docs = None
+    if docs is None or len(docs) != len(files):
+        docs = [load_yaml(f) for f in files]
+        validate_documents(docs, files, schema_path)
+        if cache_path is not None:
+            _write_cache(cache_path, docs)
+    rules = [Rule.from_dict(doc, f) for doc, f in zip(docs, files, strict=True)]
+    return rules
+
+
+def validate_documents(docs: list[Any], files: list[Path], schema_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    seen: dict[str, Path] = {}
+    for doc, file in zip(docs, files, strict=True):
+        if not isinstance(doc, dict):
+            raise DataError(f"{file}: a rule file must hold one mapping (id, title, when, ...)")
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+        if errors:
+            error = _most_specific(errors)
+            where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+            raise DataError(f"{file}: field '{where}': {error.message}")
+        if doc["id"] in seen:
+            raise DataError(
+                f"{file}: field 'id': '{doc['id']}' is already used by {seen[doc['id']]}")
+        if file.stem != doc["id"]:
+            raise DataError(f"{file}: field 'id': '{doc['id']}' must match the file name")
+        seen[doc["id"]] = file
+        _check_condition(doc["when"], file, "when")
+        for i, path in enumerate(doc.get("evidence", [])):
+            if not fm.is_known_path(path):
+                raise DataError(f"{file}: field 'evidence/{i}': unknown fact '{path}'")
+        for kind in ("positive", "negative"):
+            for i, example in enumerate(doc["examples"][kind]):
+                if not (file.parent / example).is_file():
+                    raise DataError(f"{file}: field 'examples/{kind}/{i}': no such file {example}")
+        for i, text in enumerate([doc["explanation"], *doc["next_steps"]]):
+            _check_template(text, file, "explanation" if i == 0 else f"next_steps/{i - 1}")
+    for doc, file in zip(docs, files, strict=True):
+        for i, other in enumerate(doc.get("supersedes", [])):
+            if other not in seen:
+                raise DataError(f"{file}: field 'supersedes/{i}': no rule '{other}'")
+
+
+def _most_specific(errors: list[Any]) -> Any:
+    # oneOf failures nest the useful message in their context: pick the deepest one.
+    best = errors[0]
+    for error in errors:
+        for sub in [error, *error.context]:
+            if len(sub.absolute_path) > len(best.absolute_path):
+                best = sub
+    return best
+
+
+def _check_condition(cond: dict[str, Any], file: Path, where: str) -> None:
+    for key in ("all", "any"):
+        if key in cond:
+            for i, sub in enumerate(cond[key]):
+                _check_condition(sub, file, f"{where}/{key}/{i}")
+            return
+    if "not" in cond:
+        _check_condition(cond["not"], file, f"{where}/not")
+        return
+    if "fact" in cond:
+        if not fm.is_known_path(cond["fact"]):
+            raise DataError(f"{file}: field '{where}/fact': unknown fact '{cond['fact']}'")
+        if "regex" in cond:
+            _check_regex(cond["regex"], file, f"{where}/regex")
+        return
+    for name, pattern in (cond.get("match") or {}).items():
+        _check_regex(pattern, file, f"{where}/match/{name}")
+
+
+def _check_regex(pattern: str, file: Path, where: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise DataError(f"{file}: field '{where}': invalid regex ({exc})") from None
+
+
+def _check_template(text: str, file: Path, where: str) -> None:
+    from .messages import compile_message
+
+    try:
+        compile_message(text)
+    except Exception as exc:  # jinja2's TemplateSyntaxError; kept generic to avoid the import
+        raise DataError(f"{file}: field '{where}': invalid template ({exc})") from None
+
+
+def _fingerprint(files: list[Path]) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for f in files:
+        st = f.stat()
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:24]
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("SLDIAG_CACHE_DIR"):
+        return Path(os.environ["SLDIAG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sldiag"
+
+
+def _write_cache(path: Path, docs: list[Any]) -> None:
+    # Best effort: a read-only home only costs speed. Written atomically.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(docs), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluation
+
+Evidence = fm.Fact | fm.Row
+
+
+@dataclass
+class Match:
+    matched: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None) -> Match:
+    if "all" in cond:
+        evidence: list[Evidence] = []
+        for sub in cond["all"]:
+            result = evaluate(sub, facts, now)
+            if not result.matched:
+                return Match(False)
+            evidence.extend(result.evidence)
+        return Match(True, evidence)
+    if "any" in cond:
+        evidence = []
+        matched = False
+        for sub in cond["any"]:
+            result = evaluate(sub, facts, now)
+            if result.matched:
+                matched = True
+                evidence.extend(result.evidence)
+        return Match(matched, evidence)
+    if "not" in cond:
+        return Match(not evaluate(cond["not"], facts, now).matched)
+    if "fact" in cond:
+        return _fact_test(cond, facts.get(cond["fact"]), now)
+    return _rows_test(cond, facts.rows(cond["rows"]))
+
+
+def _fact_test(cond: dict[str, Any], fact: fm.Fact | None, now: datetime | None) -> Match:
+    if "exists" in cond and (fact is not None) != cond["exists"]:
+        return Match(False)
+    if fact is None:
+        # Only "exists: false" can hold for a fact the capture does not show.
+        return Match("exists" in cond and not cond["exists"] and len(cond) == 2)
+    value = fact.value
+    if "equals" in cond and not _equal(value, cond["equals"]):
+        return Match(False)
+    if "in" in cond and not any(_equal(value, v) for v in cond["in"]):
+        return Match(False)
+    if "regex" in cond and not re.search(cond["regex"], fm.human(value)):
+        return Match(False)
+    for op in ("lt", "le", "gt", "ge"):
+        if op in cond:
+            number = _as_number(value, now)
+            if number is None or not _compare(op, number, cond[op]):
+                return Match(False)
+    return Match(True, [fact])
+
+
+def _equal(value: Any, expected: Any) -> bool:
+    if isinstance(value, str) and isinstance(expected, str):
+        return value.strip().upper() == expected.strip().upper()
+    return value == expected
+
+
+def _as_number(value: Any, now: datetime | None) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, datetime):
+        return None if now is None else (value - now).total_seconds() / 86400
+    return None
+
+
+def _compare(op: str, a: float, b: float) -> bool:
+    return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b}[op]
+
+
+def _rows_test(cond: dict[str, Any], rows: list[fm.Row]) -> Match:
+    patterns = {name: re.compile(p) for name, p in (cond.get("match") or {}).items()}
+    hits = [row for row in rows
+            if all(p.search(fm.human(row.get(name))) for name, p in patterns.items())]
+    return Match(len(hits) >= cond.get("min_count", 1), hits)

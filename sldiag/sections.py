@@ -1,0 +1,187 @@
+"""Sections: which command printed which lines, and for which device.
+
+Three ways a capture names its commands, tried in this order:
+  * show-tech delimiters  ``------------------ show license all ------------------``
+  * prompts of a terminal session  ``SW-ACC-12#sh lic all``  (the hostname splits devices)
+  * nothing at all: bare output, recognised by its content (``detect`` in parsers/index.yaml)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .capture import Capture, InputError
+from .catalog import Catalog
+
+_DELIMITER = re.compile(r"^-{6,}\s*(?P<cmd>(?:show|sh)\s.*?)\s*-{6,}\s*$", re.IGNORECASE)
+# Optional "[timestamp] " some terminal loggers put before every line.
+_PROMPT = re.compile(
+    r"^(?:\[[^\]]{4,40}\]\s*)?(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})"
+    r"(?P<mode>\([A-Za-z0-9_\-]+\))?[#>]\s?(?P<cmd>\S.*)?$")
+# First words that make "host#words" a prompt and not a line of output.
+_EXEC_VERBS = ("show", "terminal", "enable", "disable", "configure", "copy", "write", "ping",
+               "traceroute", "telnet", "ssh", "license", "clock", "debug", "undebug", "dir",
+               "more", "exit", "end", "logout", "reload", "set", "request", "test", "verify",
+               "do", "crypto", "call-home", "service", "ntp", "ip", "no", "undebug", "archive")
+
+
+@dataclass
+class Section:
+    """The output of one command: ``lines`` are (1-based line number, text) pairs."""
+
+    command: str | None           # canonical command, or None when unrecognised
+    typed: str                    # as it appeared (prompt text, delimiter, or "(detected)")
+    file: str
+    header_line: int | None       # the prompt / delimiter line, None for bare output
+    lines: list[tuple[int, str]]
+    form: str                     # "show-tech", "prompt", "bare"
+    filtered: bool = False        # the command had a "| include" style filter
+    fragment: bool = False        # an excerpt recognised by content, not a whole output
+
+
+@dataclass
+class DeviceCapture:
+    """One device's part of one capture."""
+
+    file: str
+    prompt_hostname: str | None
+    sections: list[Section] = field(default_factory=list)
+    first_line: tuple[int, str] = (1, "")
+    line_ranges: list[tuple[int, int]] = field(default_factory=list)  # [start, end) indexes
+
+    def numbered_lines(self, lines: list[str]) -> list[tuple[int, str]]:
+        return [(i + 1, lines[i]) for start, end in self.line_ranges for i in range(start, end)]
+
+
+@dataclass
+class _Marker:
+    index: int
+    kind: str                     # "delimiter" | "prompt"
+    typed: str
+    host: str | None
+    filtered: bool
+
+
+def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
+    """Split a capture into devices and sections; raise InputError if it was cut short."""
+    lines = capture.lines
+    markers = _find_markers(lines)
+    devices: dict[str, DeviceCapture] = {}
+    order: list[DeviceCapture] = []
+    anonymous: DeviceCapture | None = None
+
+    def new_device(host: str | None, index: int) -> DeviceCapture:
+        device = DeviceCapture(file=capture.name, prompt_hostname=host,
+                               first_line=(index + 1, lines[index] if lines else ""))
+        order.append(device)
+        if host:
+            devices[host.lower()] = device
+        return device
+
+    first_marker = markers[0].index if markers else len(lines)
+    preamble = _bare_sections(capture, 0, first_marker, catalog)
+    current: DeviceCapture | None = None
+    if preamble:
+        current = anonymous = new_device(None, preamble[0].lines[0][0] - 1)
+        current.sections.extend(preamble)
+        current.line_ranges.append((0, first_marker))
+
+    for n, marker in enumerate(markers):
+        end = markers[n + 1].index if n + 1 < len(markers) else len(lines)
+        if marker.kind == "prompt":
+            key = (marker.host or "").lower()
+            if anonymous is not None and anonymous.prompt_hostname is None and not devices:
+                # Bare output before the first prompt belongs to the device of that prompt.
+                anonymous.prompt_hostname = marker.host
+                devices[key] = anonymous
+            current = devices.get(key) or new_device(marker.host, marker.index)
+        else:
+            seen = current is not None and any(
+                s.form == "show-tech" and s.typed == marker.typed for s in current.sections)
+            if current is None or (seen and current.prompt_hostname is None):
+                # A second show tech pasted below the first, with no prompt to name it.
+                current = anonymous = new_device(None, marker.index)
+        current.line_ranges.append((marker.index, end))
+        body = [(i + 1, lines[i]) for i in range(marker.index + 1, end)]
+        if not marker.typed:
+            continue  # a bare prompt only ends the previous command's output
+        command = catalog.canonical_command(marker.typed)
+        current.sections.append(Section(
+            command=command, typed=marker.typed, file=capture.name,
+            header_line=marker.index + 1, lines=body,
+            form="show-tech" if marker.kind == "delimiter" else "prompt",
+            filtered=marker.filtered))
+
+    if not order:
+        device = new_device(None, 0)
+        device.line_ranges.append((0, len(lines)))
+    _check_not_truncated(capture, markers, order, catalog)
+    return order
+
+
+def _find_markers(lines: list[str]) -> list[_Marker]:
+    markers: list[_Marker] = []
+    for index, line in enumerate(lines):
+        if line.startswith("-") and (m := _DELIMITER.match(line)):
+            markers.append(_Marker(index, "delimiter", _strip_filter(m["cmd"])[0], None,
+                                   _strip_filter(m["cmd"])[1]))
+        elif ("#" in line or ">" in line) and (m := _PROMPT.match(line)):
+            cmd = (m["cmd"] or "").strip()
+            if cmd and not m["mode"] and not _looks_like_exec(cmd):
+                continue
+            if m["mode"]:
+                cmd = ""  # configuration mode lines are not show output
+            typed, filtered = _strip_filter(cmd)
+            markers.append(_Marker(index, "prompt", typed, m["host"], filtered))
+    return markers
+
+
+def _strip_filter(cmd: str) -> tuple[str, bool]:
+    base, bar, _ = cmd.partition("|")
+    return " ".join(base.split()), bool(bar)
+
+
+def _looks_like_exec(cmd: str) -> bool:
+    word = cmd.split()[0].lower()
+    return len(word) >= 2 and any(verb.startswith(word) for verb in _EXEC_VERBS)
+
+
+def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> list[Section]:
+    """Recognise bare command output between ``start`` and ``end`` by its content."""
+    lines = capture.lines
+    sections: list[Section] = []
+    current: Section | None = None
+    for i in range(start, end):
+        line = lines[i]
+        if line:
+            detector = catalog.detect_start(lines, i, end, current.command if current else None)
+            if detector is not None:
+                current = Section(command=detector.command, typed="(recognised by content)",
+                                  file=capture.name, header_line=None, lines=[], form="bare",
+                                  fragment=detector.fragment)
+                sections.append(current)
+        if current is not None:
+            current.lines.append((i + 1, line))
+    return sections
+
+
+def _check_not_truncated(capture: Capture, markers: list[_Marker],
+                         devices: list[DeviceCapture], catalog: Catalog) -> None:
+    """A capture whose last command output lacks its closing lines was cut short."""
+    if markers and markers[-1].kind == "prompt" and not markers[-1].typed:
+        return  # the session went back to the prompt: the last output is whole
+    last: Section | None = None
+    for device in devices:
+        for section in device.sections:
+            if section.lines and (last is None or section.lines[-1][0] > last.lines[-1][0]):
+                last = section
+    if last is None or last.command is None or last.filtered or last.fragment:
+        return
+    pattern = catalog.complete_pattern(last.command)
+    if pattern is None or any(pattern.search(text) for _, text in last.lines):
+        return
+    start = last.header_line or last.lines[0][0]
+    raise InputError(
+        f"{capture.name}:{len(capture.lines)}: capture ends inside '{last.command}' "
+        f"(started at line {start}) before its last lines; the file looks truncated")

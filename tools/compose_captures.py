@@ -1,0 +1,850 @@
+#!/usr/bin/env python3
+"""Compose the captures sldiag ships: rule examples (rules/examples/) and samples (samples/).
+
+The captures are ours: realistic legacy Smart Licensing outputs (IOS-XE 16.9 - 17.3.1) built
+from the layouts real switches print and the failure texts of the TAC guide, in the forms
+engineers save (terminal session logs, show tech, bare output, CRLF with --More--, .gz,
+several devices in one file). Run it after changing a building block:
+
+    python tools/compose_captures.py            # rewrite every file
+    python tools/compose_captures.py --check    # exit 1 if a file is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ---------------------------------------------------------------------------------------
+# Building blocks: the output of one command.
+
+COPYRIGHT = """\
+Cisco IOS-XE software, Copyright (c) 2005-{year} by cisco Systems, Inc.
+All rights reserved.  Certain components of Cisco IOS-XE software are
+licensed under the GNU General Public License ("GPL") Version 2.0.  The
+software code licensed under GPL Version 2.0 is free software that comes
+with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such
+GPL code under the terms of GPL Version 2.0.  For more details, see the
+documentation or "License Notice" file accompanying the IOS-XE software,
+or the applicable URL provided on the flyer accompanying the IOS-XE
+software."""
+
+TRAINS = {"16.9": ("Fuji", 2018), "16.12": ("Gibraltar", 2019), "17.3": ("Amsterdam", 2020)}
+
+
+@dataclass
+class Switch:
+    hostname: str
+    pid: str = "C9300-48P"
+    serial: str = "FOC2224X0AB"
+    version: str = "16.12.04"
+    model_line: str = "C9300 48P"
+    tag_model: str = "C9300-48"
+    members: int = 1
+    extra_serials: list[str] = field(default_factory=list)
+
+    @property
+    def short_version(self) -> str:
+        major, minor, patch = self.version.split(".")
+        return f"{int(major)}.{int(minor)}.{int(patch[:2])}{patch[2:]}"
+
+    @property
+    def train(self) -> tuple[str, int]:
+        major, minor, _ = self.version.split(".")
+        return TRAINS.get(f"{int(major)}.{int(minor)}", ("Gibraltar", 2019))
+
+
+def show_version(sw: Switch, sl_status: str, uptime: str = "6 weeks, 2 days, 3 hours, 11 minutes",
+                 ) -> str:
+    train, year = sw.train
+    lines = [
+        f"Cisco IOS XE Software, Version {sw.version}",
+        f"Cisco IOS Software [{train}], Catalyst L3 Switch Software (CAT9K_IOSXE), "
+        f"Version {sw.short_version}, RELEASE SOFTWARE (fc5)",
+        "Technical Support: http://www.cisco.com/techsupport",
+        f"Copyright (c) 1986-{year} by Cisco Systems, Inc.",
+        f"Compiled Thu 21-Nov-{str(year)[2:]} 03:40 by mcpre",
+        "",
+        "",
+        COPYRIGHT.format(year=year),
+        "",
+        "",
+        "ROM: IOS-XE ROMMON",
+        f"BOOTLDR: System Bootstrap, Version {sw.short_version}r, RELEASE SOFTWARE (P)",
+        "",
+        f"{sw.hostname} uptime is {uptime}",
+        f"Uptime for this control processor is {uptime}",
+        "System returned to ROM by Reload Command",
+        "System image file is \"flash:packages.conf\"",
+        "Last reload reason: Reload Command",
+        "",
+        "",
+        "Technology Package License Information:",
+        "",
+        "------------------------------------------------------------------------------",
+        "Technology-package                                     Technology-package",
+        "Current                        Type                       Next reboot",
+        "------------------------------------------------------------------------------",
+        "network-advantage      Smart License                    network-advantage",
+        "dna-advantage          Subscription Smart License       dna-advantage",
+        "AIR License Level: AIR DNA Advantage",
+        "Next reload AIR license Level: AIR DNA Advantage",
+        "",
+        "",
+        f"Smart Licensing Status: {sl_status}",
+        "",
+        f"cisco {sw.pid} (X86) processor with 1419044K/6147K bytes of memory.",
+        f"Processor board ID {sw.serial}",
+        "2048K bytes of non-volatile configuration memory.",
+        "8388608K bytes of physical memory.",
+        "1638400K bytes of Crash Files at crashinfo:.",
+        "11264000K bytes of Flash at flash:.",
+        "",
+        "Base Ethernet MAC Address          : 70:b3:17:2a:41:00",
+        "Motherboard Assembly Number        : 73-17954-06",
+        f"Motherboard Serial Number          : {sw.serial}",
+        "Model Revision Number              : B0",
+        "Motherboard Revision Number        : A0",
+        f"Model Number                       : {sw.pid}",
+        f"System Serial Number               : {sw.serial}",
+        "",
+        "",
+        "Switch Ports Model              SW Version        SW Image              Mode",
+        "------ ----- -----              ----------        ----------            ----",
+    ]
+    for n in range(sw.members):
+        star = "*" if n == 0 else " "
+        lines.append(f"{star}    {n + 1} 65    {sw.pid:<18} {sw.version:<17} CAT9K_IOSXE           INSTALL")
+    lines += ["", "", "Configuration register is 0x102", ""]
+    return "\n".join(lines)
+
+
+def show_clock(text: str) -> str:
+    return text + "\n"
+
+
+def registration_block(reg: list[tuple[str, str]], indent_reason: bool = True) -> str:
+    out = ["Registration:"]
+    for key, value in reg:
+        pad = "    " if key == "Failure reason" and indent_reason else "  "
+        out.append(f"{pad}{key}: {value}")
+    return "\n".join(out)
+
+
+def authorization_block(auth: list[tuple[str, str]]) -> str:
+    out = ["License Authorization: "]
+    for key, value in auth:
+        pad = "    " if key == "Failure reason" else "  "
+        out.append(f"{pad}{key}: {value}")
+    return "\n".join(out)
+
+
+def usage_entries(sw: Switch, status: str) -> str:
+    blocks = []
+    for level in ("DNA Advantage", "Network Advantage"):
+        blocks.append("\n".join([
+            f"{sw.model_line} {level} ({sw.tag_model} {level}):",
+            f"  Description: {sw.tag_model} {level}",
+            f"  Count: {sw.members}",
+            "  Version: 1.0",
+            f"  Status: {status}",
+            "  Export status: NOT RESTRICTED",
+        ]))
+    return "\n\n".join(blocks)
+
+
+COMMON_BLOCKS = """\
+Export Authorization Key:
+  Features Authorized:
+    <none>
+
+Utility:
+  Status: DISABLED
+
+Data Privacy:
+  Sending Hostname: yes
+    Callhome hostname privacy: DISABLED
+    Smart Licensing hostname privacy: DISABLED
+  Version privacy: DISABLED
+
+Transport:
+  Type: {transport}"""
+
+
+@dataclass
+class LicenseState:
+    reg: list[tuple[str, str]]
+    auth: list[tuple[str, str]]
+    usage_status: str = "AUTHORIZED"
+    transport: str = "Callhome"
+    enabled: bool = True
+
+
+def show_license_all(sw: Switch, st: LicenseState) -> str:
+    if not st.enabled:
+        return ("Smart Licensing Status\n======================\n\n"
+                "Smart Licensing is DISABLED\n")
+    parts = [
+        "Smart Licensing Status\n======================\n",
+        "Smart Licensing is ENABLED\n",
+        registration_block(st.reg) + "\n",
+        authorization_block(st.auth) + "\n",
+        COMMON_BLOCKS.format(transport=st.transport) + "\n",
+        "License Usage\n==============\n",
+        usage_entries(sw, st.usage_status) + "\n",
+        "Product Information\n===================",
+        f"UDI: PID:{sw.pid},SN:{sw.serial}\n",
+    ]
+    if sw.members > 1:
+        parts[-1] = parts[-1].rstrip("\n")
+        members = [f"    Active:PID:{sw.pid},SN:{sw.serial}"]
+        members += [f"    Member:PID:{sw.pid},SN:{s}" for s in sw.extra_serials]
+        parts.append("HA UDI List:\n" + "\n".join(members) + "\n")
+    parts += [
+        "Agent Version\n=============",
+        "Smart Agent for Licensing: 4.4.13_rel/116",
+        "Component Versions: SA:(1_3_dev)1.0.15, SI:(dev22)1.2.1, CH:(rel5)1.0.3, PK:(dev18)1.0.3\n",
+        "Reservation Info\n================",
+        "License reservation: DISABLED\n",
+    ]
+    return "\n".join(parts)
+
+
+def show_license_status(sw: Switch, st: LicenseState) -> str:
+    if not st.enabled:
+        return "Smart Licensing is DISABLED\n"
+    return "\n".join([
+        "Smart Licensing is ENABLED\n",
+        "Utility:\n  Status: DISABLED\n",
+        "Data Privacy:\n  Sending Hostname: yes\n    Callhome hostname privacy: DISABLED\n"
+        "    Smart Licensing hostname privacy: DISABLED\n  Version privacy: DISABLED\n",
+        f"Transport:\n  Type: {st.transport}\n",
+        registration_block(st.reg) + "\n",
+        authorization_block(st.auth) + "\n",
+        "Export Authorization Key:\n  Features Authorized:\n    <none>\n",
+    ])
+
+
+def show_license_summary(sw: Switch, st: LicenseState) -> str:
+    reg = [kv for kv in st.reg if kv[0] in {"Status", "Smart Account", "Virtual Account",
+                                            "Export-Controlled Functionality",
+                                            "Last Renewal Attempt", "Next Renewal Attempt"}]
+    auth = [kv for kv in st.auth if kv[0] in {"Status", "Last Communication Attempt",
+                                              "Next Communication Attempt",
+                                              "Evaluation Period Remaining"}]
+    rows = []
+    for level, short in (("Network Advantage", "Network Advan..."), ("DNA Advantage", "DNA Advantage")):
+        name = f"{sw.model_line} {level}"[:22] + ("..." if len(f"{sw.model_line} {level}") > 22 else "")
+        rows.append(f"  {name:<24}({sw.tag_model} {short}){'':<6}{sw.members:>3} {st.usage_status}")
+    return "\n".join([
+        "Smart Licensing is ENABLED\n",
+        registration_block(reg) + "\n",
+        authorization_block(auth) + "\n",
+        "License Usage:",
+        "  License                 Entitlement tag               Count Status",
+        "  -----------------------------------------------------------------------------",
+        *rows, "",
+    ])
+
+
+def show_license_udi(sw: Switch) -> str:
+    return f"UDI: PID:{sw.pid},SN:{sw.serial}\n"
+
+
+def show_logging(messages: list[str], buffered: int = 8192) -> str:
+    head = [
+        "Syslog logging: enabled (0 messages dropped, 2 messages rate-limited, 0 flushes, "
+        "0 overruns, xml disabled, filtering disabled)",
+        "",
+        "No Active Message Discriminator.",
+        "",
+        "",
+        "",
+        "No Inactive Message Discriminator.",
+        "",
+        "",
+        "    Console logging: disabled",
+        "    Monitor logging: level debugging, 0 messages logged, xml disabled,",
+        "                     filtering disabled",
+        f"    Buffer logging:  level debugging, {len(messages) + 41} messages logged, xml disabled,",
+        "                    filtering disabled",
+        "    Exception Logging: size (4096 bytes)",
+        "    Count and timestamp logging messages: disabled",
+        "    Persistent logging: disabled",
+        "",
+        "No active filter modules.",
+        "",
+        "    Trap logging: level informational, 47 message lines logged",
+        "        Logging Source-Interface:       VRF Name:",
+        "",
+        f"Log Buffer ({buffered} bytes):",
+        "",
+    ]
+    return "\n".join(head + messages) + "\n"
+
+
+def running_config(sw: Switch, call_home: str = "", extra: str = "") -> str:
+    return "\n".join([
+        "Building configuration...", "", "Current configuration : 9817 bytes", "!",
+        "! Last configuration change at 10:02:11 UTC Mon Oct 22 2018", "!",
+        f"version {sw.short_version.rsplit('.', 1)[0]}",
+        "service timestamps debug datetime msec", "service timestamps log datetime msec",
+        "service call-home", "platform punt-keepalive disable-kernel-core",
+        "!", f"hostname {sw.hostname}", "!", "vrf definition Mgmt-vrf", " !",
+        " address-family ipv4", " exit-address-family", "!",
+        "no aaa new-model", "switch 1 provision " + sw.pid.lower(), "!",
+        "ip name-server 10.10.20.5", "ip domain name corp.example", "!",
+        "crypto pki trustpoint SLA-TrustPoint", " enrollment pkcs12",
+        " revocation-check crl", "!",
+        "license boot level network-advantage addon dna-advantage", "!",
+        "interface GigabitEthernet0/0", " vrf forwarding Mgmt-vrf", " ip address 10.10.20.31 255.255.255.0",
+        " negotiation auto", "!", "interface GigabitEthernet1/0/1", "!",
+        "interface Vlan1", " no ip address", " shutdown", "!",
+        extra.rstrip(),
+        call_home.rstrip() or DEFAULT_CALL_HOME,
+        "!", "line con 0", " stopbits 1", "line vty 0 4", " login", " transport input ssh",
+        "!", "end", "",
+    ])
+
+
+DEFAULT_CALL_HOME = """\
+call-home
+ ! If contact email address in call-home is configured as sch-smart-licensing@cisco.com
+ ! the email address configured in Cisco Smart License Portal will be used as contact email address to send SCH notifications.
+ contact-email-addr sch-smart-licensing@cisco.com
+ profile "CiscoTAC-1"
+  active
+  destination transport-method http
+  no destination transport-method email"""
+
+
+def show_interfaces_status() -> str:
+    rows = ["Port         Name               Status       Vlan       Duplex  Speed Type"]
+    for n in range(1, 13):
+        state = "connected" if n % 3 else "notconnect"
+        rows.append(f"Gi1/0/{n:<6}                    {state:<12} 1            a-full a-1000 10/100/1000BaseTX")
+    return "\n".join(rows) + "\n"
+
+
+def show_license_eventlog(events: list[str]) -> str:
+    return "\n **** Event Log ****\n" + "\n".join(events) + "\n"
+
+
+def classic_show_license() -> str:
+    return """\
+Index 1 Feature: ipservicesk9
+        Period left: Life time
+        License Type: Permanent
+        License State: Active, In Use
+        License Count: Non-Counted
+        License Priority: Medium
+Index 2 Feature: ipbasek9
+        Period left: Life time
+        License Type: Permanent
+        License State: Active, Not in Use
+        License Count: Non-Counted
+        License Priority: Medium
+Index 3 Feature: lanbasek9
+        Period left: Not Activated
+        Period Used: 0  minute  0  second
+        License Type: EvalRightToUse
+        License State: Not in Use, EULA not accepted
+        License Count: Non-Counted
+        License Priority: None
+"""
+
+
+# ---------------------------------------------------------------------------------------
+# Capture forms.
+
+
+def session(host: str, commands: list[tuple[str, str]], trailing_prompt: bool = True,
+            console: dict[int, list[str]] | None = None) -> str:
+    """A terminal session log: prompt + command, output, ... Console messages may be
+    inserted after the n-th command (console[n])."""
+    out: list[str] = []
+    for n, (typed, output) in enumerate(commands):
+        out.append(f"{host}#{typed}")
+        if output:
+            out.append(output.rstrip("\n"))
+        for message in (console or {}).get(n, []):
+            out.append(message)
+    if trailing_prompt:
+        out.append(f"{host}#")
+    return "\n".join(out) + "\n"
+
+
+def show_tech(host: str, commands: list[tuple[str, str]], header: bool = True) -> str:
+    out = [f"{host}#show tech-support license", ""] if header else []
+    for command, output in commands:
+        out += ["", f"------------------ {command} ------------------", "", output.rstrip("\n"), ""]
+    if header:
+        out += ["", f"{host}#"]
+    return "\n".join(out) + "\n"
+
+
+def crlf_with_more(text: str, every: int = 23) -> bytes:
+    """What a terminal without `terminal length 0` logs: --More-- residue and CRLF."""
+    lines = text.split("\n")
+    out = []
+    for n, line in enumerate(lines):
+        if n and n % every == 0 and line:
+            if (n // every) % 2:
+                line = " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10 + line
+            else:
+                line = " --More-- " + line
+        out.append(line)
+    return "\r\n".join(out).encode()
+
+
+# ---------------------------------------------------------------------------------------
+# License states (Registration and License Authorization blocks), one per scenario.
+
+SA = [("Smart Account", "ACME Networks Inc."), ("Virtual Account", "Campus-LAN")]
+
+
+def registered(year: int = 2019) -> list[tuple[str, str]]:
+    return [("Status", "REGISTERED"), *SA, ("Export-Controlled Functionality", "ALLOWED"),
+            ("Initial Registration", f"SUCCEEDED on Mar 04 10:11:52 {year} UTC"),
+            ("Last Renewal Attempt", "None"),
+            ("Next Renewal Attempt", f"Aug 31 10:11:51 {year} UTC"),
+            ("Registration Expires", f"Mar 03 10:06:21 {year + 1} UTC")]
+
+
+def authorized(year: int = 2019) -> list[tuple[str, str]]:
+    return [("Status", f"AUTHORIZED on Sep 17 08:20:07 {year} UTC"),
+            ("Last Communication Attempt", f"SUCCEEDED on Sep 17 08:20:07 {year} UTC"),
+            ("Next Communication Attempt", f"Oct 17 08:20:06 {year} UTC"),
+            ("Communication Deadline", f"Dec 16 08:14:35 {year} UTC")]
+
+
+def unregistered_failed(reason: str, when: str, nxt: str, status: str = "UNREGISTERED - REGISTRATION FAILED"
+                        ) -> list[tuple[str, str]]:
+    return [("Status", status), ("Export-Controlled Functionality", "NOT ALLOWED"),
+            ("Initial Registration", f"FAILED on {when}"), ("Failure reason", reason),
+            ("Next Registration Attempt", nxt)]
+
+
+EVAL = [("Status", "EVAL MODE"),
+        ("Evaluation Period Remaining", "65 days, 18 hours, 43 minutes, 0 seconds")]
+
+STATES: dict[str, LicenseState] = {
+    "healthy": LicenseState(registered(), authorized()),
+    "evaluation": LicenseState([("Status", "UNREGISTERED"), ("Export-Controlled Functionality", "NOT ALLOWED")],
+                               EVAL, usage_status="EVAL MODE"),
+    "scenario-01": LicenseState(
+        unregistered_failed("Product Already Registered", "Oct 22 14:25:31 2018 EST",
+                            "Oct 22 14:45:34 2018 EST"), EVAL, usage_status="EVAL MODE"),
+    "scenario-01-sudi": LicenseState(
+        unregistered_failed(
+            "The product 'regid.2017-03.com.cisco.C9300,v1_3b9b1c3e-9e5a-4d4b-9a0b-1d2e3f4a5b6c' and "
+            "sudi containing udi Serial Number:FOC2224X0AB,udi Pid:C9300-48P has already been registered.",
+            "Nov 05 09:02:13 2018 UTC", "Nov 05 09:19:45 2018 UTC"), EVAL, usage_status="EVAL MODE"),
+    "scenario-01-consumption": LicenseState(
+        unregistered_failed("Existing Product Instance has Consumption and Force Flag is False",
+                            "Jan 14 16:40:02 2019 CET", "Jan 14 16:57:31 2019 CET"),
+        EVAL, usage_status="EVAL MODE"),
+    "scenario-02": LicenseState(
+        unregistered_failed("Your request could not be processed right now. Please try again",
+                            "Oct 24 15:55:26 2018 EST", "Oct 24 16:12:15 2018 EST",
+                            status="REGISTERING - REGISTRATION IN PROGRESS"),
+        EVAL, usage_status="EVAL MODE"),
+    "scenario-03": LicenseState(
+        unregistered_failed(
+            "{\"timestamp\":[\"The device date '1526135268653' is offset beyond the allowed "
+            "tolerance limit.\"]}", "Nov 11 17:55:46 2018 EST", "Nov 11 18:12:17 2018 EST",
+            status="REGISTERING - REGISTRATION IN PROGRESS"),
+        EVAL, usage_status="EVAL MODE"),
+    "scenario-04": LicenseState(
+        unregistered_failed("Communication transport not available.", "Mar 09 21:42:02 2019 CST",
+                            "Mar 09 21:58:41 2019 CST"), EVAL, usage_status="EVAL MODE"),
+    "scenario-05": LicenseState(
+        registered(2018)[:1] + SA + [("Export-Controlled Functionality", "ALLOWED"),
+                                     ("Initial Registration", "SUCCEEDED on Apr 27 09:21:35 2018 UTC"),
+                                     ("Last Renewal Attempt", "None"),
+                                     ("Next Renewal Attempt", "Oct 24 09:21:34 2018 UTC"),
+                                     ("Registration Expires", "Apr 27 09:16:02 2019 UTC")],
+        [("Status", "OUT OF COMPLIANCE on Jul 26 09:24:09 2018 UTC"),
+         ("Last Communication Attempt", "FAILED on Aug 02 14:26:23 2018 UTC"),
+         ("Failure reason", "Fail to send out Call Home HTTP message."),
+         ("Next Communication Attempt", "Aug 02 14:26:53 2018 UTC"),
+         ("Communication Deadline", "Oct 25 09:21:38 2018 UTC")], usage_status="OUT OF COMPLIANCE"),
+    "scenario-06": LicenseState(
+        [("Status", "UNREGISTERED"), ("Smart Account", "Example Account"),
+         ("Export-Controlled Functionality", "ALLOWED")],
+        [("Status", "EVAL MODE"),
+         ("Evaluation Period Remaining", "65 days, 18 hours, 43 minutes, 0 seconds")],
+        usage_status="EVAL MODE"),
+    "scenario-07": LicenseState(
+        registered(2018)[:1] + SA + [("Export-Controlled Functionality", "ALLOWED"),
+                                     ("Initial Registration", "SUCCEEDED on Apr 27 09:21:35 2018 UTC"),
+                                     ("Last Renewal Attempt", "None"),
+                                     ("Next Renewal Attempt", "Oct 24 09:21:34 2018 UTC"),
+                                     ("Registration Expires", "Apr 27 09:16:02 2019 UTC")],
+        [("Status", "OUT OF COMPLIANCE on Jul 26 09:24:09 2018 UTC"),
+         ("Last Communication Attempt", "PENDING on Aug 02 14:34:51 2018 UTC"),
+         ("Failure reason", "Waiting for reply"),
+         ("Next Communication Attempt", "Aug 02 14:53:58 2018 UTC"),
+         ("Communication Deadline", "Oct 25 09:21:39 2018 UTC")], usage_status="OUT OF COMPLIANCE"),
+    "scenario-08": LicenseState(
+        registered(2019),
+        [("Status", "OUT OF COMPLIANCE on Sep 17 08:20:07 2019 UTC"),
+         ("Last Communication Attempt", "SUCCEEDED on Sep 17 08:20:07 2019 UTC"),
+         ("Next Communication Attempt", "Sep 17 20:20:07 2019 UTC"),
+         ("Communication Deadline", "Dec 16 08:14:35 2019 UTC")], usage_status="OUT OF COMPLIANCE"),
+    "scenario-09": LicenseState(
+        [("Status", "REGISTERED"), *SA, ("Export-Controlled Functionality", "ALLOWED"),
+         ("Initial Registration", "SUCCEEDED on Feb 10 11:02:44 2020 EDT"),
+         ("Last Renewal Attempt", "None"), ("Next Renewal Attempt", "Aug 08 11:02:43 2020 EDT"),
+         ("Registration Expires", "Feb 09 10:57:15 2021 EDT")],
+        [("Status", "AUTHORIZED on Mar 12 09:17:45 2020 EDT"),
+         ("Last Communication Attempt", "FAILED on Mar 12 09:17:45 2020 EDT"),
+         ("Failure reason", "Data and signature do not match"),
+         ("Next Communication Attempt", "Mar 12 09:18:15 2020 EDT"),
+         ("Communication Deadline", "May 09 21:22:43 2020 EDT")]),
+    "eval-expired": LicenseState(
+        [("Status", "UNREGISTERED"), ("Export-Controlled Functionality", "NOT ALLOWED")],
+        [("Status", "EVAL EXPIRED on Jun 18 03:12:40 2020 UTC")], usage_status="EVAL EXPIRED"),
+    "in-progress": LicenseState(
+        [("Status", "REGISTERING - REGISTRATION IN PROGRESS"),
+         ("Export-Controlled Functionality", "NOT ALLOWED"),
+         ("Initial Registration", "First Attempt Pending")],
+        EVAL, usage_status="EVAL MODE"),
+    "registration-failed-other": LicenseState(
+        unregistered_failed("Invalid registration token; the token has expired or was revoked.",
+                            "May 20 07:41:18 2019 UTC", "May 20 07:58:02 2019 UTC"),
+        EVAL, usage_status="EVAL MODE"),
+    "auth-expired": LicenseState(
+        [("Status", "REGISTERED"), *SA, ("Export-Controlled Functionality", "ALLOWED"),
+         ("Initial Registration", "SUCCEEDED on Nov 02 13:05:10 2018 UTC"),
+         ("Last Renewal Attempt", "FAILED on Jun 01 13:05:09 2019 UTC"),
+         ("Failure reason", "Fail to send out Call Home HTTP message."),
+         ("Next Renewal Attempt", "Jun 01 14:05:40 2019 UTC"),
+         ("Registration Expires", "Nov 02 12:59:33 2019 UTC")],
+        [("Status", "AUTHORIZATION EXPIRED on May 30 13:07:02 2019 UTC"),
+         ("Last Communication Attempt", "FAILED on Jun 01 13:05:11 2019 UTC"),
+         ("Failure reason", "Fail to send out Call Home HTTP message."),
+         ("Next Communication Attempt", "Jun 01 14:05:42 2019 UTC"),
+         ("Communication Deadline", "May 30 13:07:02 2019 UTC")], usage_status="AUTHORIZATION EXPIRED"),
+    "renewal-failing": LicenseState(
+        registered(2019),
+        [("Status", "AUTHORIZED on Sep 17 08:20:07 2019 UTC"),
+         ("Last Communication Attempt", "FAILED on Oct 17 08:20:09 2019 UTC"),
+         ("Failure reason", "Received empty response from server"),
+         ("Next Communication Attempt", "Oct 17 09:20:09 2019 UTC"),
+         ("Communication Deadline", "Dec 16 08:14:35 2019 UTC")]),
+    "ooc-transport": LicenseState(
+        registered(2019),
+        [("Status", "OUT OF COMPLIANCE on Sep 17 08:20:07 2019 UTC"),
+         ("Last Communication Attempt", "FAILED on Sep 18 08:20:11 2019 UTC"),
+         ("Failure reason", "Communication transport not available."),
+         ("Next Communication Attempt", "Sep 18 09:20:11 2019 UTC"),
+         ("Communication Deadline", "Dec 16 08:14:35 2019 UTC")], usage_status="OUT OF COMPLIANCE"),
+    "disabled": LicenseState([], [], enabled=False),
+}
+
+
+def version_line(st: LicenseState) -> str:
+    if not st.enabled:
+        return "UNREGISTERED/No Licenses in Use"
+    reg = dict(st.reg).get("Status", "UNREGISTERED").split(" - ")[0]
+    auth = dict(st.auth).get("Status", "EVAL MODE").split(" on ")[0]
+    return f"{reg}/{auth}"
+
+
+def log(stamp: str, tag: str, text: str, seq: int | None = None) -> str:
+    prefix = f"{seq:06d}: " if seq is not None else ""
+    return f"{prefix}{stamp}: %{tag}: {text}"
+
+
+# ---------------------------------------------------------------------------------------
+# The files.
+
+SW = Switch("SW-ACC-12")
+
+
+def legacy_session(sw: Switch, key: str, clock: str, logs: list[str] | None = None,
+                   typed_all: str = "show license all", extra: list[tuple[str, str]] | None = None,
+                   ) -> str:
+    st = STATES[key]
+    commands = [("terminal length 0", ""), ("show clock", show_clock(clock)),
+                (typed_all, show_license_all(sw, st))]
+    commands += extra or []
+    if logs:
+        commands.append(("show logging | include SMART_LIC|CALL_HOME|PKI", "\n".join(logs)))
+    return session(sw.hostname, commands)
+
+
+def rule_examples() -> dict[str, str | bytes]:
+    ex: dict[str, str | bytes] = {}
+    sw = SW
+    ex["common/healthy-registered-authorized.txt"] = legacy_session(
+        sw, "healthy", "09:02:11.428 UTC Wed Oct 02 2019",
+        logs=[log("*Sep 17 08:20:07.311 UTC", "SMART_LIC-6-AUTH_RENEW_SUCCESS",
+                  "Authorization renewal with the Cisco Smart Software Manager or satellite. "
+                  "State=Authorized for udi PID:C9300-48P,SN:FOC2224X0AB")])
+    ex["common/evaluation-mode.txt"] = show_license_status(sw, STATES["evaluation"])
+    ex["common/using-policy-status.txt"] = session("SW-DIST-02", [("show license status", SLUP_STATUS)])
+    ex["scenario-01/positive-product-already-registered.txt"] = legacy_session(
+        sw, "scenario-01", "*14:30:02.123 EST Mon Oct 22 2018",
+        logs=[log("*Oct 22 14:25:31.555 EST", "SMART_LIC-3-AGENT_REG_FAILED",
+                  "Smart Agent for Licensing Registration with the Cisco Smart Software Manager "
+                  "or satellite failed: Product Already Registered")])
+    ex["scenario-01/positive-sudi-already-registered.txt"] = registration_block(
+        STATES["scenario-01-sudi"].reg, indent_reason=False) + "\n"
+    ex["scenario-01/positive-consumption-force-flag.txt"] = session(
+        "core-sw1", [("sh lic status", show_license_status(sw, STATES["scenario-01-consumption"]))])
+    ex["scenario-02/positive-try-again.txt"] = legacy_session(
+        sw, "scenario-02", "15:58:40.002 EST Wed Oct 24 2018")
+    ex["scenario-03/positive-clock-offset.txt"] = legacy_session(
+        sw, "scenario-03", "*17:56:02.541 EST Sun Nov 11 2018")
+    ex["scenario-03/positive-not-yet-valid-log.txt"] = session(sw.hostname, [
+        ("show license status", show_license_status(sw, STATES["evaluation"]).replace(
+            "Status: UNREGISTERED", "Status: REGISTERING - REGISTRATION IN PROGRESS")),
+        ("show logging | include PKI", log(
+            "*Nov 11 17:55:46.010 EST", "PKI-3-CERTIFICATE_INVALID_NOT_YET_VALID",
+            "Certificate chain validation has failed.  The certificate (SN: 3D7A1F0B65C2) is not "
+            "yet valid   Validity period starts on 2018-12-12:43Z"))])
+    ex["scenario-04/positive-transport-not-available.txt"] = legacy_session(
+        sw, "scenario-04", "21:45:12.880 CST Sat Mar 09 2019")
+    ex["scenario-04/positive-logs-only.txt"] = "\n".join([
+        log("*Mar  9 21:42:02.331 CST", "CALL_HOME-3-CALL_HOME_FAILED_TO_ENABLE",
+            "Failed to enable call-home from Smart Agent for Licensing: The command failed to "
+            "enable smart call home due to an existing active user profile. If you are using a "
+            "user profile other than CiscoTAC-1 profile to send data to SCH server in Cisco, "
+            "enter reporting smart-licensing-data under profile mode to configure that profile "
+            "for smart licensing."),
+        log("*Mar  9 21:42:02.335 CST", "SMART_LIC-3-AGENT_REG_FAILED",
+            "Smart Agent for Licensing Registration with the Cisco Smart Software Manager or "
+            "satellite failed: Communication transport not available."),
+        log("*Mar  9 21:42:02.336 CST", "SMART_LIC-3-COMM_FAILED",
+            "Communications failure with the Cisco Smart Software Manager or satellite: "
+            "Communication transport not available."),
+    ]) + "\n"
+    ex["scenario-05/positive-http-message-failed.txt"] = legacy_session(
+        sw, "scenario-05", "14:27:30.117 UTC Thu Aug 02 2018")
+    ex["scenario-05/positive-logs-only.txt"] = session(sw.hostname, [
+        ("show logging | include SMART_LIC|CALL_HOME", "\n".join([
+            log("Aug  2 14:26:23.019 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+                "Fail to send out Smart Licensing message to: "
+                "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)",
+                seq=4711),
+            log("Aug  2 14:26:23.020 UTC", "SMART_LIC-3-COMM_FAILED",
+                "Communications failure with the Cisco Smart Software Manager or satellite: "
+                "Fail to send out Call Home HTTP message.", seq=4712),
+            log("Aug  2 14:26:23.021 UTC", "SMART_LIC-3-AUTH_RENEW_FAILED",
+                "Authorization renewal with the Cisco Smart Software Manager or satellite: "
+                "Communication message send error for udi PID:C9300-48P,SN:FOC2224X0AB", seq=4713),
+        ]))])
+    ex["scenario-05/negative-old-log-now-healthy.txt"] = legacy_session(
+        sw, "healthy", "09:02:11.428 UTC Wed Oct 02 2019",
+        logs=[log("*Sep 16 23:10:02.700 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+                  "Fail to send out Smart Licensing message to: "
+                  "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 207 : Connection time out)"),
+              log("*Sep 17 08:20:07.311 UTC", "SMART_LIC-6-AUTH_RENEW_SUCCESS",
+                  "Authorization renewal with the Cisco Smart Software Manager or satellite. "
+                  "State=Authorized for udi PID:C9300-48P,SN:FOC2224X0AB")])
+    ex["scenario-06/positive-eventlog.txt"] = session(sw.hostname, [
+        ("show license all", show_license_all(sw, STATES["scenario-06"])),
+        ("show license eventlog 2", show_license_eventlog([
+            "2019-12-03 10:14:51.118 UTC SAEVT_REGISTER idToken=\"MjQ5Y2YxN2...\"",
+            "2019-12-03 10:14:58.402 UTC SAEVT_DEREGISTER_STATUS msgStatus=\"LS_INVALID_DATA\" "
+            "error=\"Missing Id cert serial number field; Missing signing cert serial number "
+            "field; Signed data and certificate does not match\""]))])
+    ex["scenario-07/positive-waiting-for-reply.txt"] = legacy_session(
+        sw, "scenario-07", "14:40:02.300 UTC Thu Aug 02 2018",
+        logs=[log("Aug  2 14:34:56.811 UTC", "PKI-3-CRL_FETCH_FAIL",
+                  "CRL fetch for trustpoint SLA-TrustPoint failed"),
+              "Reason : Failed to select socket. Timeout : 5 (Connection timed out)"])
+    ex["scenario-07/positive-guide-scenario-8-snip.txt"] = (
+        authorization_block(STATES["scenario-07"].auth) + "\n\n"
+        + log("*Aug  2 14:34:52.102 UTC", "SMART_LIC-3-OUT_OF_COMPLIANCE",
+              "One or more entitlements are out of compliance.") + "\n")
+    ex["scenario-08/positive-out-of-compliance.txt"] = legacy_session(
+        sw, "scenario-08", "10:15:00.000 UTC Tue Sep 17 2019",
+        logs=[log("*Sep 17 08:20:07.404 UTC", "SMART_LIC-3-OUT_OF_COMPLIANCE",
+                  "One or more entitlements are out of compliance.")])
+    ex["scenario-08/positive-show-version-only.txt"] = session(
+        "SW-ACC-07", [("show version", show_version(Switch("SW-ACC-07", version="16.09.03"),
+                                                     "REGISTERED/OUT OF COMPLIANCE"))])
+    ex["scenario-09/positive-data-signature.txt"] = legacy_session(
+        sw, "scenario-09", "09:20:11.006 EDT Thu Mar 12 2020",
+        logs=[log("*Mar 12 09:17:45.981 EDT", "SMART_LIC-3-AUTH_RENEW_FAILED",
+                  "Authorization renewal with the Cisco Smart Software Manager (CSSM) : Error "
+                  "received from Smart Software Manager: Data and signature do not match for udi "
+                  "PID:C9300-48P,SN:FOC2224X0AB")])
+    ex["state-evaluation-expired/positive-eval-expired.txt"] = legacy_session(
+        sw, "eval-expired", "08:00:12.000 UTC Mon Jul 06 2020")
+    ex["state-evaluation-expired/positive-show-version.txt"] = session(
+        "Switch", [("show version", show_version(Switch("Switch", pid="C9500-24Y4C",
+                                                        serial="CAT2136L3NG", version="17.03.01"),
+                                                 "UNREGISTERED/EVAL EXPIRED"))])
+    ex["state-registration-in-progress/positive-in-progress.txt"] = show_license_status(
+        sw, STATES["in-progress"])
+    ex["state-registration-failed/positive-unknown-reason.txt"] = legacy_session(
+        sw, "registration-failed-other", "07:45:00.000 UTC Mon May 20 2019")
+    ex["state-out-of-compliance/positive-ooc-transport.txt"] = show_license_status(
+        sw, STATES["ooc-transport"])
+    ex["state-authorization-expired/positive-authorization-expired.txt"] = legacy_session(
+        sw, "auth-expired", "13:30:00.000 UTC Sat Jun 01 2019")
+    ex["state-communication-failing/positive-renewal-failing.txt"] = show_license_status(
+        sw, STATES["renewal-failing"])
+    ex["state-smart-licensing-disabled/positive-disabled.txt"] = session(
+        sw.hostname, [("show license all", show_license_all(sw, STATES["disabled"]))])
+    ex["state-not-smart-licensing/positive-rtu-show-license.txt"] = session(
+        "c3850-old", [("show license", classic_show_license())])
+    ex["capture-no-licensing-output/positive-interfaces-only.txt"] = session(
+        sw.hostname, [("show interfaces status", show_interfaces_status())])
+    return ex
+
+
+SLUP_STATUS = """\
+Utility:
+  Status: DISABLED
+
+Smart Licensing Using Policy:
+  Status: ENABLED
+
+Account Information:
+  Smart Account: ACME Networks Inc. As of Apr 03 09:12:41 2023 UTC
+  Virtual Account: Campus-LAN
+
+Data Privacy:
+  Sending Hostname: yes
+    Callhome hostname privacy: DISABLED
+    Smart Licensing hostname privacy: DISABLED
+  Version privacy: DISABLED
+
+Transport:
+  Type: Smart
+  URL: https://smartreceiver.cisco.com/licservice/license
+  Proxy:
+    Not Configured
+  VRF:
+    Not Configured
+
+Policy:
+  Policy in use: Installed On Apr 03 09:12:41 2023 UTC
+  Policy name: SLE Policy
+  Reporting ACK required: yes (Customer Policy)
+
+Usage Reporting:
+  Last ACK received: Apr 03 09:12:41 2023 UTC
+  Next ACK deadline: Jun 02 09:12:41 2023 UTC
+  Reporting push interval: 30  days
+  Next ACK push check: <none>
+  Next report push: May 03 09:08:36 2023 UTC
+  Last report push: Apr 03 09:08:36 2023 UTC
+  Last report file write: <none>
+
+Trust Code Installed: Mar 21 11:40:05 2023 UTC
+"""
+
+
+def samples() -> dict[str, str | bytes]:
+    """One capture per scenario and state, in the different forms engineers save."""
+    out: dict[str, str | bytes] = {}
+    sw = SW
+
+    def tech(host_sw: Switch, key: str, clock: str, logs: list[str], header: bool = True) -> str:
+        st = STATES[key]
+        return show_tech(host_sw.hostname, [
+            ("show clock", show_clock(clock)),
+            ("show version", show_version(host_sw, version_line(st))),
+            ("show running-config", running_config(host_sw)),
+            ("show logging", show_logging(logs)),
+            ("show license all", show_license_all(host_sw, st)),
+            ("show license udi", show_license_udi(host_sw)),
+        ], header=header)
+
+    out["01-product-already-registered.showtech.txt"] = tech(
+        sw, "scenario-01", "*14:30:02.123 EST Mon Oct 22 2018",
+        [log("*Oct 22 14:25:31.555 EST", "SMART_LIC-3-AGENT_REG_FAILED",
+             "Smart Agent for Licensing Registration with the Cisco Smart Software Manager or "
+             "satellite failed: Product Already Registered")])
+    sw2 = Switch("DC1-AGG-01", pid="C9500-24Y4C", serial="CAT2136L3NG", version="16.12.04",
+                 model_line="C9500 24Y4C", tag_model="C9500-24Y4C")
+    out["02-try-again.session.log"] = session(sw2.hostname, [
+        ("term len 0", ""), ("sh ver", show_version(sw2, version_line(STATES["scenario-02"]))),
+        ("sh clock", show_clock("15:58:40.002 EST Wed Oct 24 2018")),
+        ("sh lic all", show_license_all(sw2, STATES["scenario-02"]))])
+    out["03-clock-offset.session.log"] = session(sw.hostname, [
+        ("show clock", show_clock("*17:56:02.541 EST Sun Nov 11 2018")),
+        ("show license status", show_license_status(sw, STATES["scenario-03"])),
+        ("show logging | i PKI|SMART", log(
+            "*Nov 11 17:55:46.010 EST", "PKI-3-CERTIFICATE_INVALID_NOT_YET_VALID",
+            "Certificate chain validation has failed.  The certificate (SN: 3D7A1F0B65C2) is not "
+            "yet valid   Validity period starts on 2018-12-12:43Z"))])
+    out["04-transport-not-available.crlf-more.txt"] = crlf_with_more(legacy_session(
+        sw, "scenario-04", "21:45:12.880 CST Sat Mar 09 2019", logs=[
+            log("*Mar  9 21:42:02.331 CST", "CALL_HOME-3-CALL_HOME_FAILED_TO_ENABLE",
+                "Failed to enable call-home from Smart Agent for Licensing: The command failed to "
+                "enable smart call home due to an existing active user profile."),
+            log("*Mar  9 21:42:02.335 CST", "SMART_LIC-3-AGENT_REG_FAILED",
+                "Smart Agent for Licensing Registration with the Cisco Smart Software Manager or "
+                "satellite failed: Communication transport not available.")]))
+    out["05-call-home-http-failed.showtech.txt.gz"] = gzip.compress(tech(
+        sw, "scenario-05", "14:27:30.117 UTC Thu Aug 02 2018",
+        [log("Aug  2 14:26:23.019 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+             "Fail to send out Smart Licensing message to: "
+             "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)"),
+         log("Aug  2 14:26:23.020 UTC", "SMART_LIC-3-COMM_FAILED",
+             "Communications failure with the Cisco Smart Software Manager or satellite: "
+             "Fail to send out Call Home HTTP message.")]).encode(), mtime=0)
+    out["06-onprem-certificate.session.log"] = rule_examples()["scenario-06/positive-eventlog.txt"]
+    out["07-waiting-for-reply.bare.txt"] = show_license_all(sw, STATES["scenario-07"])
+    out["08-out-of-compliance.session.log"] = legacy_session(
+        Switch("SW-ACC-31", serial="FOC2301Y0ZZ", members=3, extra_serials=["FOC2301Y1AA", "FOC2301Y1AB"]),
+        "scenario-08", "10:15:00.000 UTC Tue Sep 17 2019",
+        logs=[log("*Sep 17 08:20:07.404 UTC", "SMART_LIC-3-OUT_OF_COMPLIANCE",
+                  "One or more entitlements are out of compliance.")])
+    out["09-data-signature.session.log"] = legacy_session(
+        sw, "scenario-09", "09:20:11.006 EDT Thu Mar 12 2020")
+    out["state-evaluation.bare.txt"] = show_license_summary(sw, STATES["evaluation"])
+    out["state-evaluation-expired.showtech.txt"] = tech(
+        Switch("Switch", pid="C9500-24Y4C", serial="CAT2136L3NG", version="17.03.01",
+               model_line="C9500 24Y4C", tag_model="C9500-24Y4C"),
+        "eval-expired", "08:00:12.000 UTC Mon Jul 06 2020",
+        [log("*Jun 18 03:12:40.000 UTC", "SMART_LIC-3-EVAL_EXPIRED", "Evaluation period expired")],
+        header=False)
+    out["state-registration-in-progress.session.log"] = session(
+        sw.hostname, [("show license status", show_license_status(sw, STATES["in-progress"]))])
+    out["state-healthy-and-authorization-expired.two-devices.log"] = (
+        legacy_session(Switch("SW-ACC-21", serial="FOC2224X1CD"), "healthy",
+                       "09:02:11.428 UTC Wed Oct 02 2019")
+        + legacy_session(Switch("SW-ACC-22", serial="FOC2224X1CE"), "auth-expired",
+                         "13:30:00.000 UTC Sat Jun 01 2019"))
+    out["state-smart-licensing-disabled.session.log"] = session(
+        "lab-3850", [("show license status", show_license_status(sw, STATES["disabled"]))])
+    out["state-no-licensing-output.session.log"] = session(
+        sw.hostname, [("show interfaces status", show_interfaces_status())])
+    return out
+
+
+def write_all(check: bool) -> int:
+    targets = {ROOT / "rules" / "examples" / k: v for k, v in rule_examples().items()}
+    targets.update({ROOT / "samples" / k: v for k, v in samples().items()})
+    stale = 0
+    for path, content in sorted(targets.items()):
+        data = content if isinstance(content, bytes) else content.encode()
+        if path.exists() and path.read_bytes() == data:
+            continue
+        stale += 1
+        if check:
+            print(f"out of date: {path.relative_to(ROOT)}")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale files")
+    sys.exit(write_all(parser.parse_args().check))
