@@ -111,7 +111,19 @@ def _same_file(output: Path, path: str) -> bool:
 
 def main() -> None:
     try:
-        cli(standalone_mode=True)
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(EXIT_INPUT)
+    except click.UsageError as exc:
+        # One line, like every other input error.
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        fail(f"{exc.format_message()}{where}")
+    except click.Abort:
+        click.echo("sldiag: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        fail(exc.format_message())
     except DataError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -122,3 +134,4 @@ def main() -> None:
             raise
         fail(f"internal error ({type(exc).__name__}: {exc}); "
              "please report it with the capture (set SLDIAG_DEBUG=1 for details)")
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

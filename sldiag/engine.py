@@ -79,7 +79,10 @@ def licensing_mode(facts: fm.Facts) -> str:
     if "using policy" in version_line or version_line.startswith("registration not applicable"):
         return "smart-licensing-using-policy"
     if (facts.value("smart_licensing.using_policy")
-            or facts.value("usage_reporting.last_ack_received")):
+            or facts.value("usage_reporting.last_ack_received")
+            or (facts.value("authorization.status") or "").lower() == "not applicable"
+            or any(str(r.get("status")).upper() in {"IN USE", "NOT IN USE"}
+                   for r in facts.license_usage)):
         return "smart-licensing-using-policy"
     if agent[:2] in {"5.", "6.", "7."}:
         return "smart-licensing-using-policy"

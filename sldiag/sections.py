@@ -83,7 +83,8 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
     preamble = _bare_sections(capture, 0, first_marker, catalog)
     current: DeviceCapture | None = None
     if preamble:
-        current = anonymous = new_device(None, preamble[0].lines[0][0] - 1)
+        first = preamble[0]
+        current = anonymous = new_device(None, (first.header_line or first.lines[0][0]) - 1)
         current.sections.extend(preamble)
         current.line_ranges.append((0, first_marker))
 
@@ -155,7 +156,15 @@ def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> 
     for i in range(start, end):
         line = lines[i]
         if line:
-            detector = catalog.detect_start(lines, i, end, current.command if current else None)
+            echoed = catalog.canonical_command(line) if line.startswith(("show ", "sh ")) else None
+            detector = None if echoed else catalog.detect_start(
+                lines, i, end, current.command if current else None)
+            if echoed:
+                # A saved output that starts with the command it ran, without a prompt.
+                current = Section(command=echoed, typed=line, file=capture.name,
+                                  header_line=i + 1, lines=[], form="bare")
+                sections.append(current)
+                continue
             if detector is not None:
                 current = Section(command=detector.command, typed="(recognised by content)",
                                   file=capture.name, header_line=None, lines=[], form="bare",

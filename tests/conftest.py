@@ -1,0 +1,39 @@
+"""Shared helpers: the repository layout, the shipped knowledge, running the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CORPUS = ROOT.parent / "shared" / "corpus" / "outputs"
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    from sldiag.pipeline import Knowledge
+
+    return Knowledge.load()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    # Tests must not depend on (or fill) the user's cache of validated rules.
+    monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None
+            ) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sldiag", *args], input=stdin,
+                          capture_output=True, cwd=ROOT, env=env, timeout=120)
+
+
+def analyse_text(text: str, knowledge, name: str = "capture.txt"):
+    from sldiag.capture import clean_text
+    from sldiag.pipeline import analyse_capture
+
+    return analyse_capture(clean_text(name, text), knowledge)

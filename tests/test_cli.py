@@ -1,0 +1,192 @@
+"""The command line as users meet it: exit codes, the JSON contract, bad input, outputs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+import jsonschema
+import pytest
+
+from .conftest import ROOT, SAMPLES, run_cli
+
+# The contract of the README, written out independently of the code that produces it.
+CONTRACT = {
+    "type": "object",
+    "required": ["schema_version", "devices"],
+    "properties": {
+        "schema_version": {"const": "1"},
+        "devices": {"type": "array", "items": {
+            "type": "object",
+            "required": ["hostname", "source", "licensing", "findings"],
+            "properties": {
+                "hostname": {"type": ["string", "null"]},
+                "source": {"type": "string"},
+                "licensing": {
+                    "type": "object",
+                    "required": ["mode", "registration_status", "authorization_status",
+                                 "transport", "trust_code_installed", "last_ack_received"],
+                    "properties": {
+                        "mode": {"enum": ["smart-licensing", "smart-licensing-using-policy",
+                                          "not-smart-licensing", "unknown"]},
+                        "registration_status": {"type": ["string", "null"]},
+                        "authorization_status": {"type": ["string", "null"]},
+                        "transport": {"type": ["string", "null"], "pattern": "^[a-z0-9 _-]+$"},
+                        "trust_code_installed": {"type": ["boolean", "null"]},
+                        "last_ack_received": {"type": ["string", "null"], "format": "date-time"},
+                    },
+                },
+                "findings": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "scenario", "severity", "title", "evidence", "next_steps"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "scenario": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
+                        "severity": {"enum": ["critical", "error", "warning", "info"]},
+                        "title": {"type": "string"},
+                        "evidence": {"type": "array", "minItems": 1, "items": {
+                            "type": "object", "required": ["file", "line", "text"],
+                            "properties": {"file": {"type": "string"},
+                                           "line": {"type": "integer", "minimum": 1},
+                                           "text": {"type": "string"}}}},
+                        "next_steps": {"type": "array", "items": {"type": "string"}},
+                    },
+                }},
+            },
+        }},
+    },
+}
+
+
+def _json(*args: str) -> tuple[dict, int]:
+    proc = run_cli("analyze", "--format", "json", *args)
+    assert proc.stderr == b"", proc.stderr
+    return json.loads(proc.stdout), proc.returncode
+
+
+def test_json_contract_on_every_sample():
+    for sample in sorted(SAMPLES.iterdir()):
+        doc, code = _json(str(sample.relative_to(ROOT)))
+        jsonschema.validate(doc, CONTRACT)
+        assert code in (0, 1)
+
+
+def test_json_values_of_a_failing_switch():
+    doc, code = _json("samples/05-call-home-http-failed.showtech.txt.gz")
+    assert code == 1
+    (device,) = doc["devices"]
+    assert device["hostname"] == "SW-ACC-12"
+    assert device["source"] == "samples/05-call-home-http-failed.showtech.txt.gz"
+    assert device["licensing"] == {
+        "mode": "smart-licensing", "registration_status": "REGISTERED",
+        "authorization_status": "OUT OF COMPLIANCE", "transport": "callhome",
+        "trust_code_installed": None, "last_ack_received": None}
+    (finding,) = device["findings"]
+    assert (finding["id"], finding["scenario"], finding["severity"]) == (
+        "sl-scenario-05-call-home-http-failed", 5, "error")
+    texts = [e["text"].strip() for e in finding["evidence"]]
+    assert "Failure reason: Fail to send out Call Home HTTP message." in texts
+    assert "Last Communication Attempt: FAILED on Aug 02 14:26:23 2018 UTC" in texts
+
+
+def test_exit_status_zero_when_healthy():
+    proc = run_cli("analyze", "rules/examples/common/healthy-registered-authorized.txt")
+    assert proc.returncode == 0, proc.stdout.decode()
+    assert b"Verdict: INFO - Registered and authorized" in proc.stdout
+
+
+def test_text_report_cites_file_line_and_next_steps():
+    proc = run_cli("analyze", "samples/03-clock-offset.session.log")
+    out = proc.stdout.decode()
+    assert proc.returncode == 1
+    assert "== SW-ACC-12  (samples/03-clock-offset.session.log)" in out
+    assert "Verdict: ERROR - Scenario #3:" in out
+    line = next(n for n, t in enumerate((SAMPLES / "03-clock-offset.session.log").read_text()
+                                        .splitlines(), 1) if "offset beyond" in t)
+    assert f"samples/03-clock-offset.session.log:{line}:" in out
+    assert "`clock calendar-valid`" in out
+
+
+def test_stdin_and_folder_inputs():
+    data = (SAMPLES / "09-data-signature.session.log").read_bytes()
+    proc = run_cli("analyze", "--format", "json", "-", stdin=data)
+    doc = json.loads(proc.stdout)
+    assert doc["devices"][0]["source"] == "<stdin>"
+    assert doc["devices"][0]["findings"][0]["scenario"] == 9
+    doc, _ = _json("samples")
+    assert len(doc["devices"]) == len(list(SAMPLES.iterdir())) + 1  # one file holds two switches
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: None, "no such file"),
+    (lambda p: p.write_bytes(b""), "file is empty"),
+    (lambda p: p.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00"), "binary file"),
+    (lambda p: p.write_bytes(b"Smart Licensing is ENABLED\n\xff\xfe\xfa oops\n"), "not valid UTF-8"),
+    (lambda p: p.write_bytes(gzip.compress(b"x" * 100)[:15]), "gzip data is truncated"),
+    (lambda p: p.write_bytes(b"SW1#show license all\r\nSmart Licensing Status\r\n=====\r\n\r\n"
+                             b"Registration:\r\n  Status: REGIS"), "looks truncated"),
+    (lambda p: p.mkdir(), "directory holds no capture files"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, make, message):
+    path = tmp_path / "capture.txt"
+    make(path)
+    proc = run_cli("analyze", str(path))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert err.count("\n") == 1 and err.startswith("sldiag: ") and message in err, err
+    assert "Traceback" not in err
+
+
+def test_usage_errors_are_one_line():
+    proc = run_cli("analyze", "--format", "yaml", "samples")
+    assert proc.returncode == 2 and proc.stderr.decode().count("\n") == 1
+
+
+def test_one_bad_input_among_good_ones(tmp_path):
+    proc = run_cli("analyze", "samples/09-data-signature.session.log", str(tmp_path / "nope"))
+    assert proc.returncode == 2
+    assert b"Scenario #9" in proc.stdout
+    assert proc.stderr.decode().strip().endswith("nope: no such file")
+
+
+def test_output_file_is_written_atomically_and_inputs_are_protected(tmp_path):
+    out = tmp_path / "report.json"
+    proc = run_cli("analyze", "--format", "json", "-o", str(out), "samples/02-try-again.session.log")
+    assert proc.returncode == 1 and proc.stdout == b""
+    assert json.loads(out.read_text())["devices"][0]["hostname"] == "DC1-AGG-01"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left behind
+    victim = tmp_path / "capture.txt"
+    original = (SAMPLES / "02-try-again.session.log").read_bytes()
+    victim.write_bytes(original)
+    proc = run_cli("analyze", "-o", str(victim), str(victim))
+    assert proc.returncode == 2 and victim.read_bytes() == original
+
+
+def test_rules_commands():
+    listing = run_cli("rules", "list")
+    assert listing.returncode == 0
+    assert b"sl-scenario-07-waiting-for-reply" in listing.stdout
+    tested = run_cli("rules", "test")
+    assert tested.returncode == 0
+    assert b" 0 failed" in tested.stdout
+
+
+def test_broken_rule_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "x.yaml").write_text("id: x\nversion: 1\n")
+    proc = run_cli("analyze", "--rules", str(tmp_path), "samples/02-try-again.session.log")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and "x.yaml" in err
+
+
+def test_offline_path_imports_no_network_libraries():
+    code = ("import sys, runpy; sys.argv=['sldiag','analyze','samples']\n"
+            "try:\n    runpy.run_module('sldiag', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "bad=[m for m in ('netmiko','paramiko','cryptography','nornir') if m in sys.modules]\n"
+            "sys.stderr.write('LOADED:'+','.join(bad))\n")
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT,
+                          env={**os.environ}, timeout=120)
+    assert proc.stderr.decode().endswith("LOADED:"), proc.stderr.decode()[-300:]

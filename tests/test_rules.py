@@ -1,0 +1,179 @@
+"""Rules: schema validation with clear errors, condition semantics, and every rule's examples."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sldiag import facts as fm
+from sldiag.capture import read_capture
+from sldiag.pipeline import Knowledge, analyse_capture
+from sldiag.resources import DataError
+from sldiag.rules import evaluate, load_rules
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+def _all_rules():
+    return load_rules(use_cache=False)
+
+
+def test_knowledge_base_covers_the_guide():
+    rules = _all_rules()
+    scenarios = sorted(r.scenario for r in rules if r.scenario)
+    assert scenarios == list(range(1, 10))
+    ids = {r.id for r in rules}
+    for state in ("sl-state-evaluation", "sl-state-evaluation-expired",
+                  "sl-state-registration-in-progress", "sl-state-registered-authorized",
+                  "sl-state-out-of-compliance", "sl-state-authorization-expired",
+                  "sl-state-smart-licensing-disabled", "sl-capture-no-licensing-output"):
+        assert state in ids
+    for rule in rules:
+        assert rule.positive and rule.negative, rule.id
+        assert rule.references["guide"], rule.id
+        assert any("`" in step for step in rule.next_steps), f"{rule.id}: no exact CLI"
+
+
+@pytest.mark.parametrize("rule", _all_rules(), ids=lambda r: r.id)
+def test_rule_fires_on_positive_and_not_on_negative_examples(rule, knowledge):
+    for example in rule.positive:
+        results = analyse_capture(read_capture(str(example)), knowledge)
+        fired = [f for r in results for f in r.findings if f.rule_id == rule.id]
+        assert fired, f"did not fire on {example.name}"
+        lines = example.read_text(errors="replace").splitlines()
+        for evidence in fired[0].evidence:
+            # Evidence is real: the cited line of the cited file holds the quoted text.
+            assert lines[evidence["line"] - 1] == evidence["text"], evidence
+    for example in rule.negative:
+        results = analyse_capture(read_capture(str(example)), knowledge)
+        assert not [f for r in results for f in r.findings if f.rule_id == rule.id], \
+            f"fired on {example.name}"
+
+
+def _broken_copy(tmp_path: Path, rule_id: str, edit) -> Path:
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    doc = yaml.safe_load((RULES / f"{rule_id}.yaml").read_text())
+    doc["id"] = "zz-" + doc["id"]
+    doc["examples"] = {"positive": [str(RULES / p) for p in doc["examples"]["positive"]],
+                       "negative": [str(RULES / p) for p in doc["examples"]["negative"]]}
+    edit(doc)
+    path = folder / f"{doc['id']}.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return folder
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(severity="fatal"), "field 'severity'"),
+    (lambda d: d.pop("next_steps"), "'next_steps' is a required property"),
+    (lambda d: d.update(when={"fact": "registration.colour", "equals": "x"}),
+     "field 'when/fact': unknown fact 'registration.colour'"),
+    (lambda d: d.update(when={"fact": "registration.status", "regex": "("}), "field 'when/regex'"),
+    (lambda d: d.update(when={"fact": "registration.status", "like": "x"}), "field 'when'"),
+    (lambda d: d["examples"].update(negative=["nope.txt"]), "field 'examples/negative/0'"),
+    (lambda d: d.update(evidence=["registration.nothing"]), "field 'evidence/0'"),
+    (lambda d: d.update(supersedes=["no-such-rule"]), "field 'supersedes/0'"),
+    (lambda d: d.update(next_steps=["{{ broken"]), "field 'next_steps/0'"),
+    (lambda d: d.update(id="ZZ bad id"), "field 'id'"),
+])
+def test_broken_rule_names_file_and_field(tmp_path, edit, message):
+    folder = _broken_copy(tmp_path, "sl-scenario-01-product-already-registered", edit)
+    with pytest.raises(DataError) as info:
+        load_rules([folder], use_cache=False)
+    assert str(folder) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    (folder / "zz-bad.yaml").write_text("id: zz-bad\ntitle: [unclosed\n")
+    with pytest.raises(DataError, match=r"zz-bad.yaml:\d+: not valid YAML"):
+        load_rules([folder], use_cache=False)
+
+
+def test_a_new_rule_is_a_file_not_code(tmp_path, knowledge):
+    """A user's rule folder extends the knowledge without touching Python."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    example = tmp_path / "ex.txt"
+    example.write_text("SW9#show license status\nSmart Licensing is ENABLED\n\nRegistration:\n"
+                       "  Status: UNREGISTERED - REGISTRATION FAILED\n"
+                       "  Failure reason: Token has expired\n\nLicense Authorization:\n"
+                       "  Status: EVAL MODE\nSW9#\n")
+    (folder / "site-token-expired.yaml").write_text(f"""
+id: site-token-expired
+version: 1
+title: Registration token expired
+category: scenario
+severity: error
+when: {{fact: registration.failure_reason, regex: '(?i)token has expired'}}
+evidence: [registration.status]
+explanation: The token used is past its expiry date in CSSM.
+next_steps: ["Create a new token and run `license smart register idtoken <TOKEN>` on {{{{ hostname }}}}"]
+references: {{guide: 'site runbook'}}
+examples: {{positive: ['{example}'], negative: ['{example}']}}
+""")
+    extended = Knowledge(knowledge.catalog, load_rules([folder], use_cache=False))
+    (result,) = analyse_capture(read_capture(str(example)), extended)
+    (finding,) = [f for f in result.findings if f.rule_id == "site-token-expired"]
+    assert finding.next_steps == [
+        "Create a new token and run `license smart register idtoken <TOKEN>` on SW9"]
+    assert [e["line"] for e in finding.evidence] == [5, 6]
+
+
+def test_rule_cache_is_used_and_invalidated(tmp_path, monkeypatch):
+    monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "extra"
+    first = load_rules([])
+    assert list((tmp_path / "cache").glob("rules-*.json"))
+    assert [r.id for r in load_rules([])] == [r.id for r in first]
+    folder.mkdir()
+    (folder / "zz.yaml").write_text("id: zz\n")
+    with pytest.raises(DataError):  # a new file changes the key: validated again
+        load_rules([folder])
+
+
+# ---------------------------------------------------------------------------------------
+# Condition semantics
+
+def _facts(**values) -> fm.Facts:
+    facts = fm.Facts()
+    for n, (path, value) in enumerate(values.items(), start=1):
+        facts.set(path.replace("__", "."), fm.Fact(value, "f.txt", n, f"line {n}"))
+    return facts
+
+
+def test_conditions():
+    facts = _facts(registration__status="UNREGISTERED - REGISTRATION FAILED",
+                   authorization__evaluation_remaining=timedelta(days=12),
+                   authorization__communication_deadline=datetime(2020, 5, 9, tzinfo=UTC))
+    now = datetime(2020, 5, 1, tzinfo=UTC)
+    assert evaluate({"fact": "registration.status", "regex": "FAILED"}, facts, now).matched
+    assert evaluate({"fact": "registration.status", "equals": "unregistered - registration failed"},
+                    facts, now).matched
+    assert not evaluate({"fact": "registration.status", "equals": "UNREGISTERED"}, facts, now).matched
+    assert evaluate({"fact": "authorization.evaluation_remaining", "lt": 30}, facts, now).matched
+    assert not evaluate({"fact": "authorization.evaluation_remaining", "lt": 10}, facts, now).matched
+    deadline = {"fact": "authorization.communication_deadline", "le": 8}
+    assert evaluate(deadline, facts, now).matched          # 8 days from the device clock
+    assert not evaluate(deadline, facts, None).matched     # no clock, no judgement
+    assert evaluate({"fact": "registration.failure_reason", "exists": False}, facts, now).matched
+    assert not evaluate({"fact": "registration.failure_reason", "regex": "."}, facts, now).matched
+    both = evaluate({"all": [{"fact": "registration.status", "regex": "FAILED"},
+                             {"not": {"fact": "registration.expires", "exists": True}}]}, facts, now)
+    assert both.matched and [e.line for e in both.evidence] == [1]
+
+
+def test_rows_condition_quotes_the_matching_rows():
+    facts = fm.Facts()
+    for n, tag in enumerate(["SMART_LIC-6-AGENT_READY", "SMART_LIC-3-COMM_FAILED",
+                             "SMART_LIC-3-COMM_FAILED"], start=1):
+        facts.syslog.append(fm.Row({"tag": tag, "message": "x"}, "f.txt", n, f"line {n}"))
+    result = evaluate({"rows": "syslog", "match": {"tag": "COMM_FAILED"}}, facts, None)
+    assert result.matched and [r.line for r in result.evidence] == [2, 3]
+    assert not evaluate({"rows": "syslog", "match": {"tag": "COMM_FAILED"}, "min_count": 3},
+                        facts, None).matched
