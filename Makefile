@@ -13,11 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@for f in samples/*; do \
-	  echo "=================== $$f"; \
-	  $(BIN)/sldiag analyze "$$f"; \
-	  echo "(exit status $$?)"; \
-	done
+	@$(BIN)/sldiag analyze samples/ || test $$? -eq 1  # 1 = findings, the point of the demo
 
 test: $(STAMP)
 	$(BIN)/ruff check sldiag tests benchmarks

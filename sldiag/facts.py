@@ -121,6 +121,7 @@ class Device:
     first_line: Fact | None = fact_field()
     commands: Fact | None = fact_field()          # list of commands found
     license_commands: Fact | None = fact_field()  # the licensing ones among them
+    rejected_license_command: Fact | None = fact_field()  # "% Invalid input" to a licensing command
 
 
 @dataclass

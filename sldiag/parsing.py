@@ -7,6 +7,7 @@ on with the next line, so one unexpected line never costs the rest of the output
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,14 +186,31 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
         if matching:
             collector.take(scope.template, matching, None)
     facts = _build(collector, catalog)
-    commands = [s.command for s in device.sections if s.command]
     first = device.first_line
     facts.device.first_line = fm.Fact(first[1], device.file, first[0], first[1])
-    facts.device.commands = fm.Fact(sorted(set(commands)), device.file, first[0], first[1])
-    licensing = sorted({c for c in commands if c in catalog.licensing})
+    answered: set[str] = set()
+    for section in device.sections:
+        if section.command is None:
+            continue
+        rejection = next(((n, t) for n, t in section.lines[:3] if _REJECTED.match(t)), None)
+        if rejection is None:
+            answered.add(section.command)
+        elif section.command in catalog.licensing:
+            # The switch refused a licensing command: a release without Smart Licensing,
+            # or a command this release does not have.
+            typed = section.typed if section.form != "show-tech" else section.command
+            facts.device.rejected_license_command = fm.Fact(
+                typed, device.file, rejection[0], rejection[1])
+    if answered:
+        facts.device.commands = fm.Fact(sorted(answered), device.file, first[0], first[1])
+    licensing = sorted(c for c in answered if c in catalog.licensing)
     if licensing:
         facts.device.license_commands = fm.Fact(licensing, device.file, first[0], first[1])
     return facts, collector.gaps
+
+
+_REJECTED = re.compile(r"^\s*% (Invalid input detected|Incomplete command|Ambiguous command|"
+                       r"Unrecognized command)")
 
 
 def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:

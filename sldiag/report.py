@@ -63,10 +63,22 @@ def _environment() -> Any:
         autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
+def summary_rows(results: list[DeviceResult]) -> list[list[str]]:
+    """A fleet summary, one row per device, columns padded to line up."""
+    rows = [["DEVICE", "SOURCE", "STATE", "VERDICT"]]
+    for r in results:
+        lic = r.licensing_json()
+        state = "/".join(s for s in (lic["registration_status"], lic["authorization_status"]) if s)
+        rows.append([r.hostname or "(unnamed)", r.source, state or r.mode, verdict(r)])
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return [[cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)]
+            for row in rows]
+
+
 def render_text(results: list[DeviceResult], verbose: bool = False) -> str:
     template = _environment().get_template("report.txt.j2")
     return template.render(results=results, verdict=verdict, modes=MODE_LABELS,
-                           version=__version__, verbose=verbose)
+                           version=__version__, verbose=verbose, summary_rows=summary_rows)
 
 
 def render(results: list[DeviceResult], fmt: str, verbose: bool = False) -> str:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from .capture import Capture, InputError
 from .catalog import Catalog
 
-_DELIMITER = re.compile(r"^-{6,}\s*(?P<cmd>(?:show|sh)\s.*?)\s*-{6,}\s*$", re.IGNORECASE)
+_DELIMITER = re.compile(r"^[-=]{6,}\s*(?P<cmd>(?:show|sh)\s.*?)\s*[-=]{6,}\s*$", re.IGNORECASE)
 # Optional "[timestamp] " some terminal loggers put before every line.
 _PROMPT = re.compile(
     r"^(?:\[[^\]]{4,40}\]\s*)?(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})"
-    r"(?P<mode>\([A-Za-z0-9_\-]+\))?[#>]\s?(?P<cmd>\S.*)?$")
+    r"(?P<mode>\([A-Za-z0-9_\-]+\))?[#>]\s*(?P<cmd>\S.*)?$")
 # First words that make "host#words" a prompt and not a line of output.
 _EXEC_VERBS = ("show", "terminal", "enable", "disable", "configure", "copy", "write", "ping",
                "traceroute", "telnet", "ssh", "license", "clock", "debug", "undebug", "dir",
@@ -124,7 +124,7 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
 def _find_markers(lines: list[str]) -> list[_Marker]:
     markers: list[_Marker] = []
     for index, line in enumerate(lines):
-        if line.startswith("-") and (m := _DELIMITER.match(line)):
+        if line[:1] in "-=" and line and (m := _DELIMITER.match(line)):
             markers.append(_Marker(index, "delimiter", _strip_filter(m["cmd"])[0], None,
                                    _strip_filter(m["cmd"])[1]))
         elif ("#" in line or ">" in line) and (m := _PROMPT.match(line)):

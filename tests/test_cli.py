@@ -190,3 +190,13 @@ def test_offline_path_imports_no_network_libraries():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT,
                           env={**os.environ}, timeout=120)
     assert proc.stderr.decode().endswith("LOADED:"), proc.stderr.decode()[-300:]
+
+
+def test_several_devices_start_with_a_summary_table():
+    proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log")
+    lines = proc.stdout.decode().splitlines()
+    assert lines[0] == "2 devices"
+    assert lines[1].split() == ["DEVICE", "SOURCE", "STATE", "VERDICT"]
+    assert lines[2].split()[:3] == ["SW-ACC-21", "samples/state-healthy-and-authorization-expired.two-devices.log",
+                                    "REGISTERED/AUTHORIZED"]
+    assert "ERROR - Scenario #5" in lines[3]

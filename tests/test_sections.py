@@ -95,3 +95,10 @@ def test_an_excerpt_is_not_called_truncated(knowledge):
            "  Failure reason: Product Already Registered\n"
     (device,) = split(text, knowledge)
     assert device.sections[0].fragment is True
+
+
+def test_prompt_with_spaces_and_equals_delimiters(knowledge):
+    text = ("SW1#   show clock\n*10:00:00.000 UTC Mon Jan 1 2024\n"
+            "================== show license udi ==================\nUDI: PID:C9300-24P,SN:FOC1\n")
+    (device,) = split(text, knowledge)
+    assert [s.command for s in device.sections] == ["show clock", "show license udi"]

@@ -698,6 +698,9 @@ def rule_examples() -> dict[str, str | bytes]:
         sw.hostname, [("show license all", show_license_all(sw, STATES["disabled"]))])
     ex["state-not-smart-licensing/positive-rtu-show-license.txt"] = session(
         "c3850-old", [("show license", classic_show_license())])
+    ex["capture-license-command-rejected/positive-invalid-input.txt"] = session("c3850-old", [
+        ("show license all", "                      ^\n% Invalid input detected at '^' marker.\n"),
+        ("show license", classic_show_license())])
     ex["capture-no-licensing-output/positive-interfaces-only.txt"] = session(
         sw.hostname, [("show interfaces status", show_interfaces_status())])
     return ex
