@@ -60,9 +60,23 @@ class DeviceResult:
             "registration_status": f.value("registration.status"),
             "authorization_status": f.value("authorization.status"),
             "transport": transport_name(f.value("transport.type")),
-            "trust_code_installed": None,
+            "trust_code_installed": trust_code_installed(f),
             "last_ack_received": ack.isoformat() if isinstance(ack, datetime) else None,
         }
+
+
+def trust_code_installed(facts: fm.Facts) -> bool | None:
+    """True when every unit listed has a trust code, False when one lacks it, None if unseen."""
+    members, installed = facts.value("trust.members"), facts.value("trust.installed")
+    if members:
+        return bool(installed) and len(installed) >= len(members)
+    code = facts.value("trust.code")
+    if code is not None:
+        return code != "NOT INSTALLED"
+    overall = (facts.value("trust.overall") or "").upper()
+    if overall:
+        return overall.startswith("INSTALLED")
+    return None
 
 
 def transport_name(printed: str | None) -> str | None:
@@ -95,11 +109,23 @@ def licensing_mode(facts: fm.Facts) -> str:
     return "unknown"
 
 
+def derive_facts(facts: fm.Facts) -> None:
+    """Facts that are counts over other facts (conditions compare a fact with a constant)."""
+    members = facts.get("trust.members")
+    if members is not None:
+        installed = facts.value("trust.installed") or []
+        facts.set("trust.units_without_code", fm.Fact(
+            max(0, len(members.value) - len(installed)), members.file, members.line, members.text))
+
+
 def reference_time(facts: fm.Facts) -> tuple[datetime, str] | None:
     """'Now' for deadlines: the device clock, else the newest log timestamp (and which)."""
     clock = facts.get("clock.time")
     if clock is not None:
         return clock.value, f"show clock at {clock.file}:{clock.line}"
+    agent = facts.get("clock.agent_time")
+    if agent is not None:
+        return agent.value, f"the Smart Agent's current time at {agent.file}:{agent.line}"
     stamps = [r for r in facts.syslog if isinstance(r.get("timestamp"), datetime)]
     if stamps:
         newest = max(stamps, key=lambda r: r.get("timestamp"))
@@ -135,8 +161,8 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
             rule_id=rule.id, rule_version=rule.version, severity=rule.severity,
             scenario=rule.scenario, category=rule.category, title=rule.title,
             evidence=evidence,
-            explanation=render(rule.explanation, result.facts, result.hostname),
-            next_steps=[render(s, result.facts, result.hostname) for s in rule.next_steps],
+            explanation=render(rule.explanation, result.facts, result.hostname, now),
+            next_steps=[render(s, result.facts, result.hostname, now) for s in rule.next_steps],
             references=rule.references)
         superseded.update(rule.supersedes)
     findings = [f for rid, f in fired.items() if rid not in superseded]

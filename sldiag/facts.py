@@ -70,14 +70,71 @@ class Authorization:
 
 
 @dataclass
+class Account:
+    """Smart Licensing Using Policy: the account CSSM last reported (no registration)."""
+
+    smart_account: Fact | None = fact_field()
+    virtual_account: Fact | None = fact_field()
+    as_of: Fact | None = fact_field("datetime")
+
+
+@dataclass
 class Transport:
     type: Fact | None = fact_field()
     url: Fact | None = fact_field()
+    cslu_address: Fact | None = fact_field()
+    proxy_address: Fact | None = fact_field()
+    proxy_port: Fact | None = fact_field()
+    server_identity_check: Fact | None = fact_field()
+    vrf: Fact | None = fact_field()
+    trust_point: Fact | None = fact_field()
+
+
+@dataclass
+class Policy:
+    in_use: Fact | None = fact_field()
+    name: Fact | None = fact_field()
+    ack_required: Fact | None = fact_field()
+    perpetual_reporting_frequency: Fact | None = fact_field("int")
+    subscription_reporting_frequency: Fact | None = fact_field("int")
 
 
 @dataclass
 class UsageReporting:
     last_ack_received: Fact | None = fact_field("datetime")
+    never_acknowledged: Fact | None = fact_field("bool")  # "Last ACK received: <none>"
+    next_ack_deadline: Fact | None = fact_field("datetime")
+    reporting_interval: Fact | None = fact_field("int")   # days; 0 = no periodic reporting
+    next_report_push: Fact | None = fact_field("datetime")
+    last_report_push: Fact | None = fact_field("datetime")
+
+
+@dataclass
+class Trust:
+    code: Fact | None = fact_field()          # single-line form: a date, or NOT INSTALLED
+    members: Fact | None = fact_field("list")  # "Active: PID:..,SN:.." listed under the block
+    installed: Fact | None = fact_field("list")  # their "INSTALLED on" dates
+    overall: Fact | None = fact_field()       # tech support "Overall Trust: No ID | INSTALLED (2)"
+    units_without_code: Fact | None = fact_field("int")  # derived: members minus INSTALLED dates
+
+
+@dataclass
+class AgentState:
+    """show license tech support: how the Smart Agent itself sees its communication."""
+
+    communication_level: Fact | None = fact_field()  # DIRECT / INDIRECT
+    overall_state: Fact | None = fact_field()        # "Device configured for Offline transport"
+    state: Fact | None = fact_field()                # "authorized", ...
+
+
+@dataclass
+class Reports:
+    """Usage Report Summary (RUM reports)."""
+
+    total: Fact | None = fact_field("int")
+    acknowledged: Fact | None = fact_field("int")
+    waiting_for_ack: Fact | None = fact_field("int")
+    available_to_report: Fact | None = fact_field("int")
 
 
 @dataclass
@@ -99,6 +156,8 @@ class Version:
 class Clock:
     time: Fact | None = fact_field("datetime")
     authoritative: Fact | None = fact_field("bool")
+    agent_time: Fact | None = fact_field("datetime")  # tech support "Current time:"
+    ntp_synced: Fact | None = fact_field("bool")      # tech support "Clock sync-ed with NTP:"
 
 
 @dataclass
@@ -148,6 +207,9 @@ ROW_KINDS: dict[str, dict[str, str]] = {
     "license_usage": {"count": "int"},
     "syslog": {"timestamp": "datetime", "severity": "int"},
     "eventlog": {"timestamp": "datetime"},
+    "comm_stats": {"total": "int", "success": "int", "fail": "int", "ongoing_overall": "int",
+                   "ongoing_communication": "int", "last_response_date": "datetime",
+                   "last_success": "datetime", "last_failure": "datetime"},
 }
 
 
@@ -156,8 +218,13 @@ class Facts:
     smart_licensing: SmartLicensing = field(default_factory=SmartLicensing)
     registration: Registration = field(default_factory=Registration)
     authorization: Authorization = field(default_factory=Authorization)
+    account: Account = field(default_factory=Account)
     transport: Transport = field(default_factory=Transport)
+    policy: Policy = field(default_factory=Policy)
     usage_reporting: UsageReporting = field(default_factory=UsageReporting)
+    trust: Trust = field(default_factory=Trust)
+    agent: AgentState = field(default_factory=AgentState)
+    reports: Reports = field(default_factory=Reports)
     udi: Udi = field(default_factory=Udi)
     version: Version = field(default_factory=Version)
     clock: Clock = field(default_factory=Clock)
@@ -167,6 +234,7 @@ class Facts:
     license_usage: list[Row] = field(default_factory=list)
     syslog: list[Row] = field(default_factory=list)
     eventlog: list[Row] = field(default_factory=list)
+    comm_stats: list[Row] = field(default_factory=list)
 
     def get(self, path: str) -> Fact | None:
         group, _, name = path.partition(".")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -21,7 +22,7 @@ def compile_message(text: str) -> Any:
     return _environment().from_string(text)
 
 
-def render(text: str, facts: fm.Facts, hostname: str | None) -> str:
+def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None) -> str:
     def fact(path: str, default: str = "unknown") -> str:
         value = facts.value(path)
         return default if value is None else fm.human(value)
@@ -33,5 +34,12 @@ def render(text: str, facts: fm.Facts, hostname: str | None) -> str:
         return str(int(value.total_seconds() // 86400)) if hasattr(value, "total_seconds") \
             else fm.human(value)
 
+    def days_left(path: str) -> str:
+        """Whole days from the device's clock to a date fact ("-3" = three days ago)."""
+        value = facts.value(path)
+        if not isinstance(value, datetime) or now is None:
+            return "an unknown number of"
+        return str(int((value - now).total_seconds() // 86400))
+
     return compile_message(text).render(
-        hostname=hostname or "<hostname>", fact=fact, days=days).strip()
+        hostname=hostname or "<hostname>", fact=fact, days=days, days_left=days_left).strip()

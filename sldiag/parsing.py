@@ -137,6 +137,11 @@ class _Collector:
         for name, path in spec.facts.items():
             value = record.values.get(name)
             if isinstance(value, list):
+                if fm.FACT_KINDS[path] == "list":
+                    if value:
+                        number = line_of(name)
+                        self.scalars[path] = _Raw(list(value), number, text_of[number])
+                    continue
                 value = value[0] if value else ""
             mapping = spec.maps.get(name)
             if mapping is not None and (value or "") in mapping:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from .capture import Capture, InputError, iter_input_paths, read_capture
 from .catalog import Catalog, load_catalog
-from .engine import DeviceResult, hostname_of, licensing_mode, reference_time, run_rules
+from .engine import (
+    DeviceResult,
+    derive_facts,
+    hostname_of,
+    licensing_mode,
+    reference_time,
+    run_rules,
+)
 from .parsing import extract_facts
 from .rules import Rule, load_rules
 from .sections import split_capture
@@ -35,6 +42,7 @@ def analyse_capture(capture: Capture, knowledge: Knowledge) -> list[DeviceResult
     results = []
     for device in split_capture(capture, knowledge.catalog):
         facts, gaps = extract_facts(device, capture.lines, knowledge.catalog)
+        derive_facts(facts)
         result = DeviceResult(
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
             facts=facts, gaps=gaps, mode=licensing_mode(facts),

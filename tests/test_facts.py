@@ -182,3 +182,64 @@ def test_corpus_boot_log_events(knowledge):
     assert "SMART_LIC-5-EVAL_START" in tags
     assert "PKI-2-NON_AUTHORITATIVE_CLOCK" in tags
     assert all(r.line > 0 and r.text for r in result.facts.syslog)
+
+
+# What each Using-Policy capture shows, from MANIFEST.tsv's descriptions (not from sldiag).
+SLUP_HEALTHY = ["genie__show_license_all__1", "genie__show_license_all__2",
+                "genie__show_license_status__1", "genie__show_license_tech_support__10",
+                "genie__show_license_tech_support__17", "genie__show_license_tech_support__3",
+                "genie__show_license_tech_support__5", "ntc__show_license_status__3",
+                "ntc__show_license_status__4", "genie__show_license_summary__1",
+                "genie__show_license_usage__1", "genie__show_version__5"]
+SLUP_FAILING = {
+    # CSLU with empty address, Hello NO REPLY, never reported
+    "genie__show_license_tech_support__1": {"slup-cslu-unreachable", "slup-usage-never-acknowledged"},
+    "genie__show_license_tech_support__11": {"slup-cslu-unreachable", "slup-usage-never-acknowledged"},
+    "genie__show_license_tech_support__2": {"slup-cslu-unreachable", "slup-usage-never-acknowledged"},
+    # never ACKed, and the deadline is before the agent's "Current time"
+    "genie__show_license_tech_support__15": {"slup-cslu-unreachable", "slup-ack-overdue"},
+    # ACK received earlier, Hello NO REPLY later
+    "genie__show_license_tech_support__18": {"slup-cslu-unreachable"},
+    # Authorization Request BUILD REQUEST ERROR / Null pointer Error
+    "genie__show_license_tech_support__13": {"slup-agent-build-request-error"},
+    # Smart transport configured, offline overall state, never reported, no trust
+    "genie__show_license_tech_support__6": {"slup-trust-code-missing", "slup-transport-off",
+                                            "slup-usage-never-acknowledged"},
+    "genie__show_license_tech_support__8": {"slup-trust-code-missing", "slup-transport-off",
+                                            "slup-usage-never-acknowledged"},
+}
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", SLUP_HEALTHY)
+def test_corpus_healthy_using_policy_is_quiet(name, knowledge):
+    (result,) = _analyse(f"{name}.txt", knowledge)
+    assert result.mode == "smart-licensing-using-policy"
+    assert [f.rule_id for f in result.findings if f.severity != "info"] == []
+    assert result.gaps == []
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(SLUP_FAILING))
+def test_corpus_failing_using_policy_gets_its_finding(name, knowledge):
+    (result,) = _analyse(f"{name}.txt", knowledge)
+    got = {f.rule_id for f in result.findings if f.severity != "info"}
+    assert got == SLUP_FAILING[name]
+    lines = (CORPUS / f"{name}.txt").read_text(errors="replace").splitlines()
+    for finding in result.findings:
+        for evidence in finding.evidence:
+            assert lines[evidence["line"] - 1].rstrip("\r").rstrip() == evidence["text"].rstrip()
+
+
+@needs_corpus
+def test_corpus_using_policy_json_fields(knowledge):
+    (healthy,) = _analyse("genie__show_license_all__1.txt", knowledge)
+    assert healthy.licensing_json()["transport"] == "smart"
+    assert healthy.licensing_json()["trust_code_installed"] is True
+    assert healthy.licensing_json()["last_ack_received"].startswith("2023-12-18T11:05:11")
+    (cslu,) = _analyse("genie__show_license_tech_support__1.txt", knowledge)
+    assert cslu.licensing_json()["transport"] == "cslu"
+    assert cslu.licensing_json()["trust_code_installed"] is False
+    assert cslu.licensing_json()["last_ack_received"] is None
+    (single,) = _analyse("genie__show_license_tech_support__5.txt", knowledge)
+    assert single.licensing_json()["trust_code_installed"] is True

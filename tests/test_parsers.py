@@ -22,12 +22,18 @@ def test_every_template_has_fixtures():
     assert missing == []
 
 
+def _value_name(line: str) -> str:
+    words = line.split()
+    options = {"Filldown", "Key", "Required", "List", "Fillup"}
+    return words[2] if set(words[1].split(",")) <= options else words[1]
+
+
 def test_every_template_follows_ntc_conventions():
     # Upper-case Values, a Start state, and (except catch-all config templates) Error on
     # unknown lines, so the templates could be contributed to ntc-templates.
     for template in TEMPLATES:
         text = template.read_text()
-        names = [line.split()[1] for line in text.splitlines() if line.startswith("Value ")]
+        names = [_value_name(line) for line in text.splitlines() if line.startswith("Value ")]
         assert names and all(n == n.upper() for n in names), template.name
         assert "\nStart\n" in text, template.name
 

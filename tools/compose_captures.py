@@ -829,8 +829,278 @@ def samples() -> dict[str, str | bytes]:
     return out
 
 
+# ---------------------------------------------------------------------------------------
+# Smart Licensing Using Policy (17.3.2 and later) building blocks.
+
+SMART_URL = "https://smartreceiver.cisco.com/licservice/license"
+CISCO_DEFAULT_POLICY = """\
+Policy:
+  Policy in use: Merged from multiple sources.
+  Reporting ACK required: yes (CISCO default)
+  Unenforced/Non-Export Perpetual Attributes:
+    First report requirement (days): 365 (CISCO default)
+    Reporting frequency (days): 0 (CISCO default)
+    Report on change (days): 90 (CISCO default)
+  Unenforced/Non-Export Subscription Attributes:
+    First report requirement (days): 90 (CISCO default)
+    Reporting frequency (days): 90 (CISCO default)
+    Report on change (days): 90 (CISCO default)
+  Enforced (Perpetual/Subscription) License Attributes:
+    First report requirement (days): 0 (CISCO default)
+    Reporting frequency (days): 0 (CISCO default)
+    Report on change (days): 0 (CISCO default)
+  Export (Perpetual/Subscription) License Attributes:
+    First report requirement (days): 0 (CISCO default)
+    Reporting frequency (days): 0 (CISCO default)
+    Report on change (days): 0 (CISCO default)"""
+CUSTOMER_POLICY = """\
+Policy:
+  Policy in use: Installed On Jan 10 08:00:14 2024 UTC
+  Policy name: SLE Policy
+  Reporting ACK required: yes (Customer Policy)
+  Unenforced/Non-Export Perpetual Attributes:
+    First report requirement (days): 30 (Customer Policy)
+    Reporting frequency (days): 60 (Customer Policy)
+    Report on change (days): 60 (Customer Policy)
+  Unenforced/Non-Export Subscription Attributes:
+    First report requirement (days): 120 (Customer Policy)
+    Reporting frequency (days): 111 (Customer Policy)
+    Report on change (days): 111 (Customer Policy)"""
+
+
+@dataclass
+class Slup:
+    transport: str = "Smart"
+    url: str = SMART_URL
+    cslu_address: str = "<empty>"
+    proxy: tuple[str, str] | None = None
+    policy: str = CUSTOMER_POLICY
+    account: str = "ACME Networks Inc. As of Jan 10 08:00:14 2024 UTC"
+    virtual_account: str = "Campus-LAN"
+    last_ack: str = "Jan 10 08:00:14 2024 UTC"
+    next_ack_deadline: str = "Mar 10 08:00:14 2024 UTC"
+    interval: str = "30  days"
+    last_push: str = "Jan 10 07:56:12 2024 UTC"
+    trust: list[tuple[str, str]] | str = "Jan 09 15:41:02 2024 UTC"
+
+
+def slup_transport(sl: Slup) -> str:
+    lines = ["Transport:", f"  Type: {sl.transport}"]
+    if sl.transport == "Smart":
+        lines.append(f"  URL: {sl.url}")
+    elif sl.transport == "cslu":
+        lines.append(f"  Cslu address: {sl.cslu_address}")
+    if sl.transport in {"Smart", "cslu"}:
+        if sl.proxy:
+            lines += ["  Proxy:", f"    Address: {sl.proxy[0]}", f"    Port: {sl.proxy[1]}",
+                      "    Username: <empty>", "    Password: <empty>"]
+        else:
+            lines += ["  Proxy:", "    Not Configured"]
+        lines += ["  VRF:", "    Not Configured"]
+    return "\n".join(lines)
+
+
+def slup_trust(sl: Slup) -> str:
+    if isinstance(sl.trust, str):
+        return f"Trust Code Installed: {sl.trust}"
+    lines = ["Trust Code Installed:"]
+    for member, when in sl.trust:
+        lines.append(f"  {member}")
+        lines.append(f"    INSTALLED on {when}" if when else "    <none>")
+    return "\n".join(lines)
+
+
+def slup_status(sl: Slup) -> str:
+    return "\n\n".join([
+        "Utility:\n  Status: DISABLED",
+        "Smart Licensing Using Policy:\n  Status: ENABLED",
+        f"Account Information:\n  Smart Account: {sl.account}\n  Virtual Account: {sl.virtual_account}",
+        "Data Privacy:\n  Sending Hostname: yes\n    Callhome hostname privacy: DISABLED\n"
+        "    Smart Licensing hostname privacy: DISABLED\n  Version privacy: DISABLED",
+        slup_transport(sl),
+        "Miscellaneous:\n  Custom Id: <empty>",
+        sl.policy,
+        "\n".join(["Usage Reporting:", f"  Last ACK received: {sl.last_ack}",
+                   f"  Next ACK deadline: {sl.next_ack_deadline}",
+                   f"  Reporting push interval: {sl.interval}",
+                   "  Next ACK push check: <none>",
+                   "  Next report push: Feb 09 07:56:12 2024 UTC" if sl.interval != "0 (no reporting)"
+                   else "  Next report push: <none>",
+                   f"  Last report push: {sl.last_push}", "  Last report file write: <none>"]),
+        slup_trust(sl), "",
+    ])
+
+
+def comm_block(name: str, total: int = 0, fail: int = 0, response: str = "<none>",
+               when: str = "", reason: str = "<none>") -> str:
+    ok = total - fail
+    last = f"{response} on {when}" if when else response
+    return "\n".join([
+        f"{name}:",
+        f"  Attempts: Total={total}, Success={ok}, Fail={fail}  Ongoing Failure: Overall={fail} "
+        f"Communication={fail}",
+        f"  Last Response: {last}",
+        f"    Failure Reason: {reason}",
+        f"  Last Success Time: {when if ok and when else '<none>'}",
+        f"  Last Failure Time: {when if fail and when else '<none>'}",
+    ])
+
+
+def slup_tech_support(sl: Slup, sw: Switch, now: str, comm: list[str], level: str = "DIRECT",
+                      overall_state: str = "<empty>", available: int = 4, acked: int = 120,
+                      overall_trust: str = "INSTALLED (1)", ntp: str = "True") -> str:
+    status = slup_status(sl)
+    return "\n".join([
+        "Smart Licensing Tech Support info", "",
+        "Smart Licensing Status", "======================", "",
+        "Smart Licensing is ENABLED", "",
+        "Export Authorization Key:\n  Features Authorized:\n    <none>", "",
+        status.replace("\n\n" + slup_trust(sl), ""),
+        "License Usage", "=============",
+        "Handle: 1", "  License: network-advantage",
+        "  Entitlement Tag: regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53",
+        f"  Description: {sw.tag_model} Network Advantage", "  Count: 1", "  Version: 1.0",
+        "  Status: IN USE(15)", "  Export status: NOT RESTRICTED",
+        "  Feature Name: network-advantage", "  Enforcement type: NOT ENFORCED",
+        "  License type: Perpetual", "",
+        "Product Information", "===================", f"UDI: PID:{sw.pid},SN:{sw.serial}", "",
+        "Agent Version", "=============", "Smart Agent for Licensing: 5.4.12_rel/27", "",
+        "Upcoming Scheduled Jobs", "=======================", f"Current time: {now}",
+        "Daily: Mar 02 02:00:11 2024 UTC (16 hours, 30 minutes, 9 seconds remaining)", "",
+        "Communication Statistics:", "=======================",
+        f"Communication Level Allowed: {level}", f"Overall State: {overall_state}",
+        *comm, "",
+        "License Certificates", "====================", "Production Cert: True", "",
+        "Usage Report Summary:", "=====================",
+        f"Total: {available + acked},  Purged: 0(0)",
+        f"Total Acknowledged Received: {acked},  Waiting for Ack: 0(0)",
+        f"Available to Report: {available}  Collecting Data: 1",
+        f"Maximum Display: {available}  In Storage: 0,  MIA: 0(0)", "Report Module Status: Ready", "",
+        slup_trust(sl), "",
+        "Other Info", "==========", "Agent State: authorized", f"Overall Trust: {overall_trust}",
+        f"Clock sync-ed with NTP: {ntp}", "",
+    ])
+
+
+SW17 = Switch("SW-ACC-41", pid="C9300-24P", serial="FOC2410X1AB", version="17.09.04a",
+              model_line="C9300 24P", tag_model="C9300-24")
+HEALTHY_COMM = [comm_block("Trust Establishment", 1, 0, "OK", "Jan 09 15:41:02 2024 UTC"),
+                comm_block("Usage Reporting", 5, 0, "OK_POLL", "Jan 10 07:56:12 2024 UTC"),
+                comm_block("Result Polling", 5, 0, "OK", "Jan 10 08:00:14 2024 UTC"),
+                comm_block("Authorization Request", 1, 0, "NO DATA TO PROCESS", "Jan 09 15:41:05 2024 UTC")]
+
+
+def slup_examples() -> dict[str, str | bytes]:
+    ex: dict[str, str | bytes] = {}
+    host = SW17.hostname
+    now = "Mar 01 09:30:02 2024 UTC"
+    ex["slup/healthy-smart-tech-support.txt"] = session(host, [
+        ("show license tech support", slup_tech_support(Slup(), SW17, now, HEALTHY_COMM))])
+    ex["slup/healthy-cslu-status.txt"] = session(host, [("show license status", slup_status(Slup(
+        transport="cslu", cslu_address="http://10.20.30.40:8182/cslu/v1/pi",
+        trust=[("Active: PID:C9300-24P,SN:FOC2410X1AB", "Jan 09 15:41:02 2024 UTC")])))])
+    ex["slup/healthy-default-policy-no-interval.txt"] = session(host, [("show license status", slup_status(Slup(
+        policy=CISCO_DEFAULT_POLICY, interval="0 (no reporting)", proxy=("proxy.corp.example", "8080"))))])
+    never = Slup(account="<none>", virtual_account="<none>", last_ack="<none>", last_push="<none>",
+                 trust="<none>")
+    ex["slup/trust-missing-smart.txt"] = session(host, [
+        ("show clock", "09:30:02.118 UTC Fri Mar 1 2024\n"),
+        ("show license status", slup_status(never))])
+    ex["slup/cslu-hello-no-reply.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(transport="cslu", account="<none>", virtual_account="<none>", last_ack="<none>",
+             last_push="<none>", trust="<none>", policy=CISCO_DEFAULT_POLICY,
+             next_ack_deadline="May 29 22:52:03 2024 UTC"),
+        SW17, now, [comm_block("Trust Establishment"), comm_block("Usage Reporting"),
+                    comm_block("Hello Message", 96, 96, "NO REPLY", "Mar 01 09:12:31 2024 UTC")],
+        level="INDIRECT", acked=0, available=57, overall_trust="No ID", ntp="False"))])
+    ex["slup/cslu-dns-log.txt"] = session(host, [
+        ("show license status", slup_status(Slup(transport="cslu", last_ack="<none>", last_push="<none>",
+                                                 account="<none>", virtual_account="<none>", trust="<none>",
+                                                 policy=CISCO_DEFAULT_POLICY))),
+        ("show logging | include SMART_LIC", log(
+            "*Mar  1 08:01:13.441 UTC", "SMART_LIC-3-COMM_FAILED",
+            "Communications failure with the Cisco Smart License Utility (CSLU) : Unable to resolve "
+            "server hostname/domain name"))])
+    ex["slup/ack-overdue.txt"] = session(host, [
+        ("show clock", "10:05:44.000 UTC Mon Apr 15 2024\n"),
+        ("show license status", slup_status(Slup()))])
+    ex["slup/interval-zero-customer-policy.txt"] = session(host, [
+        ("show license status", slup_status(Slup(interval="0 (no reporting)")))])
+    ex["slup/transport-off.txt"] = session(host, [("show license status", slup_status(Slup(
+        transport="Transport Off", last_ack="<none>", last_push="<none>", trust="<none>",
+        account="<none>", virtual_account="<none>")))])
+    ex["slup/wrong-smart-url.txt"] = session(host, [("show license status", slup_status(Slup(
+        url="https://tools.cisco.com/its/service/oddce/services/DDCEService", last_ack="<none>",
+        last_push="<none>", trust="<none>")))])
+    ex["slup/callhome-after-upgrade.txt"] = session(host, [("show license status", slup_status(Slup(
+        transport="Callhome", last_ack="<none>", last_push="<none>", trust="<none>",
+        account="<none>", virtual_account="<none>", policy=CISCO_DEFAULT_POLICY)))])
+    ex["slup/onprem-down-rev.txt"] = session(host, [
+        ("show license status", slup_status(Slup(transport="cslu",
+                                                 cslu_address="https://ssm-onprem.corp.example/cslu/v1/pi/ACME-1",
+                                                 last_ack="<none>", last_push="<none>", trust="<none>"))),
+        ("show logging | include SMART_LIC", "\n".join([
+            log("*Feb 20 11:02:40.118 UTC", "SMART_LIC-4-REPORTING_NOT_SUPPORTED",
+                "Smart Agent for Licensing CSSM OnPrem is down rev and does not support the enhanced "
+                "policy and usage reporting mode."),
+            log("*Feb 20 11:02:40.120 UTC", "SMART_LIC-3-COMM_FAILED",
+                "Communications failure with the Cisco Smart Software Manager (CSSM) : Received empty "
+                "response from server")]))])
+    ex["slup/trust-install-failed.txt"] = session(host, [
+        ("license smart trust idtoken NzY4ZWFhMjktZGE3... all", ""),
+        ("show logging | include SMART_LIC", log(
+            "*Mar  1 09:01:55.871 UTC", "SMART_LIC-3-TRUST_CODE_INSTALL_FAILED",
+            "The install of a new licensing trust code has failed on PID:C9300-24P,SN:FOC2410X1AB: "
+            "Trust code already installed."))])
+    ex["slup/instance-not-valid.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(last_ack="Oct 02 10:00:00 2023 UTC", next_ack_deadline="Dec 01 10:00:00 2023 UTC"),
+        SW17, now, [comm_block("Trust Establishment", 1, 0, "OK", "Sep 01 10:00:00 2023 UTC"),
+                    comm_block("Usage Reporting", 40, 31, "INVALID STATUS CODE", "Mar 01 07:56:12 2024 UTC",
+                               '{"product_instance_identifier":["The identity for the instance '
+                               '5f1c9d2e-0b7a-4e8c-9c1e-2a6f0d3b4c5e is not valid.Please re-register '
+                               'the instance."]}')]))])
+    ex["slup/backend-try-again.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(), SW17, now, HEALTHY_COMM[:1] + [
+            comm_block("Usage Reporting", 6, 1, "OK_TRY_AGAIN", "Mar 01 07:56:12 2024 UTC",
+                       "Server error occurred: LS_LICENGINE_FAIL_TO_CONNECT")]))])
+    ex["slup/build-request-error.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(transport="cslu", cslu_address="http://10.20.30.40:8182/cslu/v1/pi"), SW17, now,
+        HEALTHY_COMM[:3] + [comm_block("Authorization Request", 3, 3, "BUILD REQUEST ERROR",
+                                       "Mar 01 08:40:10 2024 UTC", "Null pointer Error")]))])
+    ex["slup/report-backlog.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(last_ack="Nov 02 10:00:00 2023 UTC", next_ack_deadline="Jan 01 10:00:00 2024 UTC"),
+        SW17, now, HEALTHY_COMM[:1] + [comm_block("Usage Reporting", 140, 120, "<none>",
+                                                  "Mar 01 07:56:12 2024 UTC", "Communications failure")],
+        available=1387, acked=402))])
+    ex["slup/root-ca-change-16-12.txt"] = session("SW-CORE-02", [
+        ("show version", show_version(Switch("SW-CORE-02", version="16.12.04"), "REGISTERED/AUTHORIZED")),
+        ("show license status", show_license_status(SW, STATES["scenario-05"])),
+        ("show logging | include CALL_HOME", log(
+            "Feb 14 06:10:22.301 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+            "Fail to send out Smart Licensing message to: "
+            "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)"))])
+    ex["slup/root-ca-2018-not-affected-yet.txt"] = session("SW-CORE-02", [
+        ("show clock", "06:30:00.000 UTC Thu Aug 02 2018\n"),
+        ("show version", show_version(Switch("SW-CORE-02", version="16.09.02"), "REGISTERED/AUTHORIZED")),
+        ("show logging | include CALL_HOME", log(
+            "Aug  2 06:10:22.301 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+            "Fail to send out Smart Licensing message to: "
+            "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)"))])
+    ex["slup/communication-failing-log.txt"] = session(host, [
+        ("show license status", slup_status(Slup())),
+        ("show logging | include SMART_LIC", log(
+            "*Mar  1 07:56:14.017 UTC", "SMART_LIC-3-COMM_FAILED",
+            "Communications failure with the Cisco Smart Software Manager (CSSM) : Communications failure"))])
+    ex["slup/stack-partial-trust.txt"] = session(host, [("show license status", slup_status(Slup(trust=[
+        ("Active: PID:C9300-24P,SN:FOC2410X1AB", "Jan 09 15:41:02 2024 UTC"),
+        ("Standby: PID:C9300-24P,SN:FOC2410X1AC", "Jan 09 15:41:02 2024 UTC"),
+        ("Member: PID:C9300-24P,SN:FOC2410X1AD", "")])))])
+    return ex
+
+
 def write_all(check: bool) -> int:
     targets = {ROOT / "rules" / "examples" / k: v for k, v in rule_examples().items()}
+    targets.update({ROOT / "rules" / "examples" / k: v for k, v in slup_examples().items()})
     targets.update({ROOT / "samples" / k: v for k, v in samples().items()})
     stale = 0
     for path, content in sorted(targets.items()):
