@@ -100,6 +100,9 @@ def licensing_mode(facts: fm.Facts) -> str:
         return "smart-licensing-using-policy"
     if agent[:2] in {"5.", "6.", "7."}:
         return "smart-licensing-using-policy"
+    # Commands that exist only on Using-Policy releases.
+    if facts.rum_reports or facts.message_history or facts.authorizations:
+        return "smart-licensing-using-policy"
     if (facts.value("registration.status") or facts.value("authorization.status")
             or "/" in version_line or agent.startswith("4.")
             or facts.value("smart_licensing.status")):

@@ -38,6 +38,7 @@ def fact_field(kind: str = "str") -> Any:
 class SmartLicensing:
     status: Fact | None = fact_field()            # ENABLED / DISABLED
     using_policy: Fact | None = fact_field()      # "Smart Licensing Using Policy: Status"
+    reporting_mode: Fact | None = fact_field()
     agent_version: Fact | None = fact_field()
 
 
@@ -88,6 +89,7 @@ class Transport:
     server_identity_check: Fact | None = fact_field()
     vrf: Fact | None = fact_field()
     trust_point: Fact | None = fact_field()
+    ip_mode: Fact | None = fact_field()
 
 
 @dataclass
@@ -125,6 +127,9 @@ class AgentState:
     communication_level: Fact | None = fact_field()  # DIRECT / INDIRECT
     overall_state: Fact | None = fact_field()        # "Device configured for Offline transport"
     state: Fact | None = fact_field()                # "authorized", ...
+    enforcement_state: Fact | None = fact_field()    # "Device Enforcement State: NOT APPLICABLE"
+    product_analytics: Fact | None = fact_field()    # AVAILABLE / NOT AVAILABLE
+    product_analytics_reason: Fact | None = fact_field()
 
 
 @dataclass
@@ -207,6 +212,9 @@ ROW_KINDS: dict[str, dict[str, str]] = {
     "license_usage": {"count": "int"},
     "syslog": {"timestamp": "datetime", "severity": "int"},
     "eventlog": {"timestamp": "datetime"},
+    "authorizations": {},
+    "message_history": {"entries": "list"},
+    "rum_reports": {},
     "comm_stats": {"total": "int", "success": "int", "fail": "int", "ongoing_overall": "int",
                    "ongoing_communication": "int", "last_response_date": "datetime",
                    "last_success": "datetime", "last_failure": "datetime"},
@@ -235,6 +243,9 @@ class Facts:
     syslog: list[Row] = field(default_factory=list)
     eventlog: list[Row] = field(default_factory=list)
     comm_stats: list[Row] = field(default_factory=list)
+    authorizations: list[Row] = field(default_factory=list)
+    message_history: list[Row] = field(default_factory=list)
+    rum_reports: list[Row] = field(default_factory=list)
 
     def get(self, path: str) -> Fact | None:
         group, _, name = path.partition(".")

@@ -19,7 +19,7 @@ from . import facts as fm
 from .catalog import Catalog, TemplateSpec
 from .sections import DeviceCapture
 
-EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a", "not available"}
+EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a"}
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,8 @@ class _Collector:
                 self.scalars[path] = _Raw(composed[0], number, text_of[number])
         rows = spec.rows
         if rows and record.values.get(rows["key"]):
-            number = line_of(rows["key"])
+            # A row is quoted by its most telling line (rows.cite), else by its key's line.
+            number = line_of(rows.get("cite", rows["key"])) or line_of(rows["key"])
             values = {field_name: record.values.get(name, "")
                       for name, field_name in rows["fields"].items()}
             for field_name, fmt in (rows.get("compose") or {}).items():

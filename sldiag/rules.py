@@ -28,6 +28,7 @@ from .resources import DataError, data_dir, load_yaml
 
 SEVERITIES = ("critical", "error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+MAX_ROWS_QUOTED = 5
 
 
 @dataclass
@@ -294,4 +295,5 @@ def _rows_test(cond: dict[str, Any], rows: list[fm.Row]) -> Match:
     patterns = {name: re.compile(p) for name, p in (cond.get("match") or {}).items()}
     hits = [row for row in rows
             if all(p.search(fm.human(row.get(name))) for name, p in patterns.items())]
-    return Match(len(hits) >= cond.get("min_count", 1), hits)
+    # Quote a few matching rows, not fifty identical log lines.
+    return Match(len(hits) >= cond.get("min_count", 1), hits[:MAX_ROWS_QUOTED])

@@ -243,3 +243,22 @@ def test_corpus_using_policy_json_fields(knowledge):
     assert cslu.licensing_json()["last_ack_received"] is None
     (single,) = _analyse("genie__show_license_tech_support__5.txt", knowledge)
     assert single.licensing_json()["trust_code_installed"] is True
+
+
+def test_agent_6_layout_and_benign_values_stay_quiet(knowledge):
+    """Agent 6.x: trust code type lines, "Valid on" on the INSTALLED line, an epoch-zero
+    "Expired on" (not an expiry), Product Analytics NOT AVAILABLE: all read, none a finding."""
+    path = ROOT / "tests" / "data" / "slup-agent-6-show-license-all.txt"
+    (result,) = analyse_capture(read_capture(str(path)), knowledge)
+    f = result.facts
+    assert result.gaps == []
+    assert result.mode == "smart-licensing-using-policy"
+    assert f.value("trust.installed") == ["Apr 23 15:28:43 2025 IST"]
+    assert result.licensing_json()["trust_code_installed"] is True
+    assert f.value("transport.ip_mode") == "IPv4 ONLY"
+    assert f.value("transport.trust_point") == "SLA-TrustPoint"
+    assert f.value("agent.enforcement_state") == "NOT APPLICABLE"
+    assert f.value("agent.product_analytics") == "NOT AVAILABLE"
+    assert f.value("usage_reporting.reporting_interval") == 0
+    assert f.value("usage_reporting.last_ack_received").utcoffset().total_seconds() == 5.5 * 3600
+    assert [x.rule_id for x in result.findings] == ["sl-state-using-policy"]

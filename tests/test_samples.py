@@ -40,6 +40,14 @@ EXPECTED = {
     "state-smart-licensing-disabled.session.log": [
         ("lab-3850", {"sl-state-smart-licensing-disabled"})],
     "state-no-licensing-output.session.log": [("SW-ACC-12", {"sl-capture-no-licensing-output"})],
+    # Smart Licensing Using Policy
+    "slup-cslu-unreachable.showtech.txt": [
+        ("SW-ACC-41", {"sl-state-using-policy", "slup-cslu-unreachable", "slup-usage-never-acknowledged"})],
+    "slup-trust-missing.session.log": [
+        ("SW-ACC-41", {"sl-state-using-policy", "slup-trust-code-missing", "slup-usage-never-acknowledged"})],
+    "slup-ack-overdue.crlf-more.txt": [("SW-ACC-41", {"sl-state-using-policy", "slup-ack-overdue"})],
+    "slup-healthy.bare.txt": [(None, {"sl-state-using-policy"})],
+    "slup-transport-off.session.log.gz": [("SW-ACC-41", {"sl-state-using-policy", "slup-transport-off"})],
 }
 
 

@@ -824,6 +824,39 @@ def samples() -> dict[str, str | bytes]:
                          "13:30:00.000 UTC Sat Jun 01 2019"))
     out["state-smart-licensing-disabled.session.log"] = session(
         "lab-3850", [("show license status", show_license_status(sw, STATES["disabled"]))])
+    # Smart Licensing Using Policy (17.3.2 and later).
+    sw17 = SW17
+    now = "Mar 01 09:30:02 2024 UTC"
+    cslu = Slup(transport="cslu", account="<none>", virtual_account="<none>", last_ack="<none>",
+                last_push="<none>", trust="<none>", policy=CISCO_DEFAULT_POLICY,
+                next_ack_deadline="May 29 22:52:03 2024 UTC")
+    out["slup-cslu-unreachable.showtech.txt"] = show_tech(sw17.hostname, [
+        ("show clock", show_clock("09:30:02.118 UTC Fri Mar 1 2024")),
+        ("show version", show_version(sw17, "Smart Licensing Using Policy")),
+        ("show logging", show_logging([log(
+            "*Mar  1 08:01:13.441 UTC", "SMART_LIC-3-COMM_FAILED",
+            "Communications failure with the Cisco Smart License Utility (CSLU) : Unable to "
+            "resolve server hostname/domain name")])),
+        ("show license tech support", slup_tech_support(
+            cslu, sw17, now, [comm_block("Trust Establishment"), comm_block("Usage Reporting"),
+                              comm_block("Hello Message", 96, 96, "NO REPLY", "Mar 01 09:12:31 2024 UTC")],
+            level="INDIRECT", acked=0, available=57, overall_trust="No ID", ntp="False")),
+    ])
+    out["slup-trust-missing.session.log"] = session(sw17.hostname, [
+        ("terminal length 0", ""), ("show clock", "09:30:02.118 UTC Fri Mar 1 2024\n"),
+        ("sh lic status", slup_status(Slup(account="<none>", virtual_account="<none>",
+                                            last_ack="<none>", last_push="<none>", trust="<none>")))])
+    out["slup-ack-overdue.crlf-more.txt"] = crlf_with_more(session(sw17.hostname, [
+        ("show clock", "10:05:44.000 UTC Mon Apr 15 2024\n"),
+        ("show license all", "Smart Licensing Status\n======================\n\n"
+         "Smart Licensing is ENABLED\n\n" + slup_status(Slup()) + "\nAgent Version\n=============\n"
+         "Smart Agent for Licensing: 5.4.12_rel/27\n")]))
+    out["slup-healthy.bare.txt"] = slup_status(Slup(proxy=("proxy.corp.example", "8080")))
+    out["slup-transport-off.session.log.gz"] = gzip.compress(session(sw17.hostname, [
+        ("show license status", slup_status(Slup(
+            transport="Transport Off", last_ack="Nov 20 10:12:00 2023 UTC",
+            next_ack_deadline="Mar 20 10:12:00 2024 UTC", last_push="<none>", trust="<none>")))]).encode(),
+        mtime=0)
     out["state-no-licensing-output.session.log"] = session(
         sw.hostname, [("show interfaces status", show_interfaces_status())])
     return out
@@ -1086,6 +1119,19 @@ def slup_examples() -> dict[str, str | bytes]:
             "Aug  2 06:10:22.301 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
             "Fail to send out Smart Licensing message to: "
             "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)"))])
+    ex["slup/crl-fetch-failing.txt"] = session(host, [
+        ("show license status", slup_status(Slup())),
+        ("show logging | include PKI", "\n".join([
+            log("*Mar  1 07:56:19.430 UTC", "PKI-3-CRL_FETCH_FAIL",
+                "CRL fetch for trustpoint SLA-TrustPoint failed"),
+            "Reason : Failed to select socket. Timeout : 5 (Connection timed out)"]))])
+    ex["slup/authorization-code-failed.txt"] = session("SW-DIST-9X", [
+        ("show version", show_version(Switch("SW-DIST-9X", pid="C9300X-24Y", serial="FOC2533L1AA",
+                                              version="17.09.04a"), "Smart Licensing Using Policy")),
+        ("show logging | include SMART_LIC", log(
+            "*Mar  1 09:14:03.551 UTC", "SMART_LIC-3-AUTHORIZATION_INSTALL_FAILED",
+            "The install of a new licensing authorization code has failed on PID:C9300X-24Y,"
+            "SN:FOC2533L1AA: The authorization code is for a different product instance."))])
     ex["slup/communication-failing-log.txt"] = session(host, [
         ("show license status", slup_status(Slup())),
         ("show logging | include SMART_LIC", log(
