@@ -93,10 +93,10 @@ class Catalog:
 def load_catalog(index: dict[str, Any] | None = None,
                  timezones: dict[str, Any] | None = None) -> Catalog:
     base = data_dir("parsers")
-    from .resources import load_yaml
+    from .resources import load_yaml_cached
 
-    index = index if index is not None else load_yaml(base / "index.yaml")
-    timezones = timezones if timezones is not None else load_yaml(base / "timezones.yaml")
+    index = index if index is not None else load_yaml_cached(base / "index.yaml")
+    timezones = timezones if timezones is not None else load_yaml_cached(base / "timezones.yaml")
     where = base / "index.yaml"
     try:
         specs = {name: _template_spec(name, body, base)

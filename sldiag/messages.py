@@ -23,6 +23,8 @@ def compile_message(text: str) -> Any:
 
 
 def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None) -> str:
+    if "{{" not in text and "{%" not in text:
+        return text.strip()  # most next steps are plain text: no template to compile
     def fact(path: str, default: str = "unknown") -> str:
         value = facts.value(path)
         return default if value is None else fm.human(value)

@@ -58,9 +58,18 @@ def render_json(results: list[DeviceResult]) -> str:
 def _environment() -> Any:
     import jinja2
 
+    from .resources import cache_dir
+
+    bytecode = None
+    try:
+        (cache_dir() / "jinja").mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir() / "jinja"))
+    except OSError:
+        pass  # no cache, only slower
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        bytecode_cache=bytecode)
 
 
 def summary_rows(results: list[DeviceResult]) -> list[list[str]]:

@@ -13,18 +13,15 @@ Whatever a condition matched is quoted as evidence, with the facts listed under 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from . import facts as fm
-from .resources import DataError, data_dir, load_yaml
+from .resources import DataError, data_dir, fingerprint, load_yaml, read_cache, write_cache
 
 SEVERITIES = ("critical", "error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -87,19 +84,13 @@ def load_rules(extra_dirs: list[Path] | None = None, use_cache: bool = True) -> 
     dirs = [data_dir("rules"), *(extra_dirs or [])]
     files = rule_files(dirs)
     schema_path = data_dir("rules") / "schema.json"
-    key = _fingerprint([schema_path, *files])
-    cache_path = _cache_dir() / f"rules-{key}.json" if use_cache else None
-    docs: list[dict[str, Any]] | None = None
-    if cache_path is not None and cache_path.is_file():
-        try:
-            docs = json.loads(cache_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            docs = None
-    if docs is None or len(docs) != len(files):
+    cache_name = f"rules-{fingerprint([schema_path, *files])}.json"
+    docs = read_cache(cache_name) if use_cache else None
+    if not isinstance(docs, list) or len(docs) != len(files):
         docs = [load_yaml(f) for f in files]
         validate_documents(docs, files, schema_path)
-        if cache_path is not None:
-            _write_cache(cache_path, docs)
+        if use_cache:
+            write_cache(cache_name, docs)
     rules = [Rule.from_dict(doc, f) for doc, f in zip(docs, files, strict=True)]
     return rules
 
@@ -183,32 +174,6 @@ def _check_template(text: str, file: Path, where: str) -> None:
         compile_message(text)
     except Exception as exc:  # jinja2's TemplateSyntaxError; kept generic to avoid the import
         raise DataError(f"{file}: field '{where}': invalid template ({exc})") from None
-
-
-def _fingerprint(files: list[Path]) -> str:
-    h = hashlib.sha256(__version__.encode())
-    for f in files:
-        st = f.stat()
-        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.hexdigest()[:24]
-
-
-def _cache_dir() -> Path:
-    if os.environ.get("SLDIAG_CACHE_DIR"):
-        return Path(os.environ["SLDIAG_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sldiag"
-
-
-def _write_cache(path: Path, docs: list[Any]) -> None:
-    # Best effort: a read-only home only costs speed. Written atomically.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(docs), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
 
 
 # ---------------------------------------------------------------------------------------
