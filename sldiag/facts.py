@@ -39,6 +39,7 @@ class SmartLicensing:
     status: Fact | None = fact_field()            # ENABLED / DISABLED
     using_policy: Fact | None = fact_field()      # "Smart Licensing Using Policy: Status"
     reporting_mode: Fact | None = fact_field()
+    reservation: Fact | None = fact_field()      # "License reservation: ENABLED|DISABLED"
     agent_version: Fact | None = fact_field()
 
 

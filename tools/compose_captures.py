@@ -1119,6 +1119,18 @@ def slup_examples() -> dict[str, str | bytes]:
             "Aug  2 06:10:22.301 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
             "Fail to send out Smart Licensing message to: "
             "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)"))])
+    ex["slup/trust-no-reply.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(account="<none>", virtual_account="<none>", last_ack="<none>", last_push="<none>",
+             trust="<none>"),
+        SW17, now, [comm_block("Trust Establishment", 4, 4, "NO REPLY", "Mar 01 09:02:40 2024 UTC"),
+                    comm_block("Usage Reporting")], acked=0, available=9, overall_trust="No ID"))])
+    ex["slup/reservation-carried-over.txt"] = session(host, [("show license all", (
+        "Smart Licensing Status\n======================\n\nSmart Licensing is ENABLED\n\n"
+        + slup_status(Slup(transport="Transport Off", last_ack="<none>", last_push="<none>", trust="<none>"))
+        + "\nAgent Version\n=============\nSmart Agent for Licensing: 5.4.12_rel/27\n\n"
+        "Reservation Info\n================\nLicense reservation: ENABLED\n\nOverall status:\n"
+        "  Active: PID:C9300-24P,SN:FOC2410X1AB\n      Reservation status: SPECIFIC INSTALLED on "
+        "Jun 14 10:02:11 2021 UTC\n"))])
     ex["slup/crl-fetch-failing.txt"] = session(host, [
         ("show license status", slup_status(Slup())),
         ("show logging | include PKI", "\n".join([
