@@ -26,12 +26,14 @@ class Finding:
     explanation: str
     next_steps: list[str]
     references: dict[str, Any]
+    causes: list[str] = field(default_factory=list)  # ids of the findings that explain it
+    primary: dict[str, Any] | None = None  # the line the condition itself matched first
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.rule_id, "scenario": self.scenario, "severity": self.severity,
                 "title": self.title, "evidence": self.evidence, "next_steps": self.next_steps,
                 "category": self.category, "explanation": self.explanation,
-                "references": self.references}
+                "references": self.references, "causes": self.causes}
 
 
 @dataclass
@@ -160,17 +162,54 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
         evidence = _unique_sorted(quoted)
         if not evidence:
             continue  # no evidence, no finding
+        primary = match.evidence[0].evidence() if match.evidence else evidence[0]
         fired[rule.id] = Finding(
             rule_id=rule.id, rule_version=rule.version, severity=rule.severity,
             scenario=rule.scenario, category=rule.category, title=rule.title,
             evidence=evidence,
             explanation=render(rule.explanation, result.facts, result.hostname, now),
             next_steps=[render(s, result.facts, result.hostname, now) for s in rule.next_steps],
-            references=rule.references)
+            references=rule.references, primary=primary)
         superseded.update(rule.supersedes)
+    by_id = {rule.id: rule for rule in rules}
+    for finding in fired.values():
+        _attach_causes(finding, by_id[finding.rule_id], fired, result.facts)
     findings = [f for rid, f in fired.items() if rid not in superseded]
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.scenario or 99, f.rule_id))
     result.findings = findings
+
+
+def _attach_causes(finding: Finding, rule: Rule, fired: dict[str, Finding],
+                   facts: fm.Facts) -> None:
+    """Put the fix of each cause found first, quoting its line; or say what would settle it."""
+    if not rule.causes:
+        return
+    found = [fired[c] for c in rule.causes if c in fired]
+    steps: list[str] = []
+    for cause in found:
+        where = cause.primary or cause.evidence[0]
+        steps.append(f"Cause found: {cause.title} ({where['file']}:{where['line']}: "
+                     f"`{where['text'].strip()}`). {cause.next_steps[0]}")
+        finding.evidence = _merge_evidence(finding.evidence, cause.evidence)
+    finding.causes = [c.rule_id for c in found]
+    captured = set(facts.value("device.commands") or [])
+    if not found and not captured.intersection(_base_commands(rule.settle_with)):
+        commands = ", ".join(f"`{c}`" for c in rule.settle_with)
+        steps.append(f"The capture does not show the configuration that would explain this; "
+                     f"collect {commands} and analyse again.")
+    finding.next_steps = steps + finding.next_steps
+
+
+def _base_commands(commands: list[str]) -> set[str]:
+    return {c.split("|")[0].strip() for c in commands}
+
+
+def _merge_evidence(first: list[dict[str, Any]], more: list[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    seen = {(e["file"], e["line"]): e for e in first}
+    for e in more:
+        seen.setdefault((e["file"], e["line"]), e)
+    return [seen[k] for k in sorted(seen)]
 
 
 def _unique_sorted(items: list[fm.Fact | fm.Row]) -> list[dict[str, Any]]:

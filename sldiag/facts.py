@@ -176,7 +176,28 @@ class Classic:
 
 @dataclass
 class Config:
+    """What the running configuration sets for licensing (show running-config)."""
+
     hostname: Fact | None = fact_field()
+    service_call_home: Fact | None = fact_field("bool")
+    domain_lookup: Fact | None = fact_field()            # the line: "no ip domain lookup", ...
+    name_servers: Fact | None = fact_field("list")       # "10.1.1.1", "vrf Mgmt-vrf 10.1.1.1"
+    ip_hosts: Fact | None = fact_field("list")           # "tools.cisco.com 72.163.4.38"
+    http_client_source_interface: Fact | None = fact_field()
+    ntp_servers: Fact | None = fact_field("list")
+    clock_calendar_valid: Fact | None = fact_field("bool")
+    clock_timezone: Fact | None = fact_field()
+    sla_revocation_check: Fact | None = fact_field()     # in crypto pki trustpoint SLA-TrustPoint
+    license_transport: Fact | None = fact_field()
+    license_urls: Fact | None = fact_field("list")
+    license_boot_level: Fact | None = fact_field()
+    vrfs: Fact | None = fact_field("list")
+    call_home: Fact | None = fact_field("bool")          # a call-home block is present
+    contact_email: Fact | None = fact_field()
+    call_home_vrf: Fact | None = fact_field()
+    call_home_source_interface: Fact | None = fact_field()
+    call_home_http_proxy: Fact | None = fact_field()
+    server_identity_check: Fact | None = fact_field("bool")
 
 
 @dataclass
@@ -187,6 +208,7 @@ class Device:
     commands: Fact | None = fact_field()          # list of commands found
     license_commands: Fact | None = fact_field()  # the licensing ones among them
     rejected_license_command: Fact | None = fact_field()  # "% Invalid input" to a licensing command
+    full_config: Fact | None = fact_field("bool")  # an unfiltered show running-config is present
 
 
 @dataclass
@@ -214,6 +236,8 @@ ROW_KINDS: dict[str, dict[str, str]] = {
     "syslog": {"timestamp": "datetime", "severity": "int"},
     "eventlog": {"timestamp": "datetime"},
     "authorizations": {},
+    "call_home_profiles": {"destinations": "list"},
+    "call_home_status": {"http_addresses": "list"},
     "message_history": {"entries": "list"},
     "rum_reports": {},
     "comm_stats": {"total": "int", "success": "int", "fail": "int", "ongoing_overall": "int",
@@ -247,6 +271,8 @@ class Facts:
     authorizations: list[Row] = field(default_factory=list)
     message_history: list[Row] = field(default_factory=list)
     rum_reports: list[Row] = field(default_factory=list)
+    call_home_profiles: list[Row] = field(default_factory=list)   # from the configuration
+    call_home_status: list[Row] = field(default_factory=list)     # show call-home profile all
 
     def get(self, path: str) -> Fact | None:
         group, _, name = path.partition(".")

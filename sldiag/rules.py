@@ -42,6 +42,8 @@ class Rule:
     next_steps: list[str]
     references: dict[str, Any]
     supersedes: list[str]
+    causes: list[str]
+    settle_with: list[str]
     modes: list[str] | None
     positive: list[Path]
     negative: list[Path]
@@ -56,6 +58,8 @@ class Rule:
             when=doc["when"], evidence=list(doc.get("evidence", [])),
             explanation=doc["explanation"], next_steps=list(doc["next_steps"]),
             references=dict(doc["references"]), supersedes=list(doc.get("supersedes", [])),
+            causes=list((doc.get("causes") or {}).get("rules", [])),
+            settle_with=list((doc.get("causes") or {}).get("settle_with", [])),
             modes=doc.get("modes"),
             positive=[base / p for p in doc["examples"]["positive"]],
             negative=[base / p for p in doc["examples"]["negative"]],
@@ -129,6 +133,9 @@ def validate_documents(docs: list[Any], files: list[Path], schema_path: Path) ->
         for i, other in enumerate(doc.get("supersedes", [])):
             if other not in seen:
                 raise DataError(f"{file}: field 'supersedes/{i}': no rule '{other}'")
+        for i, other in enumerate((doc.get("causes") or {}).get("rules", [])):
+            if other not in seen:
+                raise DataError(f"{file}: field 'causes/rules/{i}': no rule '{other}'")
 
 
 def _most_specific(errors: list[Any]) -> Any:

@@ -82,12 +82,16 @@ def test_json_values_of_a_failing_switch():
         "mode": "smart-licensing", "registration_status": "REGISTERED",
         "authorization_status": "OUT OF COMPLIANCE", "transport": "callhome",
         "trust_code_installed": None, "last_ack_received": None}
-    (finding,) = device["findings"]
+    finding, cause = device["findings"]
     assert (finding["id"], finding["scenario"], finding["severity"]) == (
         "sl-scenario-05-call-home-http-failed", 5, "error")
     texts = [e["text"].strip() for e in finding["evidence"]]
     assert "Failure reason: Fail to send out Call Home HTTP message." in texts
     assert "Last Communication Attempt: FAILED on Aug 02 14:26:23 2018 UTC" in texts
+    # The cause is in the configuration: named first in the next steps, its line quoted.
+    assert cause["id"] == "sl-caveat-no-dns" and finding["causes"] == ["sl-caveat-no-dns"]
+    assert finding["next_steps"][0].startswith("Cause found: The switch cannot resolve tools.cisco.com")
+    assert "no ip domain lookup" in texts
 
 
 def test_exit_status_zero_when_healthy():

@@ -19,14 +19,17 @@ EXPECTED = {
         ("SW-ACC-12", {"sl-scenario-01-product-already-registered", "sl-state-evaluation"})],
     "02-try-again.session.log": [
         ("DC1-AGG-01", {"sl-scenario-02-request-not-processed", "sl-state-evaluation"})],
+    # The cause in the configuration is found beside the scenario (issue: causes first).
     "03-clock-offset.session.log": [
-        ("SW-ACC-12", {"sl-scenario-03-clock-offset", "sl-state-evaluation"})],
+        ("SW-ACC-12", {"sl-scenario-03-clock-offset", "sl-state-evaluation", "sl-caveat-clock-untrusted"})],
     "04-transport-not-available.crlf-more.txt": [
-        ("SW-ACC-12", {"sl-scenario-04-transport-not-available", "sl-state-evaluation"})],
+        ("SW-ACC-12", {"sl-scenario-04-transport-not-available", "sl-state-evaluation",
+                       "sl-caveat-no-profile-for-licensing"})],
     "05-call-home-http-failed.showtech.txt.gz": [
-        ("SW-ACC-12", {"sl-scenario-05-call-home-http-failed"})],
+        ("SW-ACC-12", {"sl-scenario-05-call-home-http-failed", "sl-caveat-no-dns"})],
     "06-onprem-certificate.session.log": [
-        ("SW-ACC-12", {"sl-scenario-06-onprem-certificate-mismatch", "sl-state-evaluation"})],
+        ("SW-ACC-12", {"sl-scenario-06-onprem-certificate-mismatch", "sl-state-evaluation",
+                       "sl-caveat-ip-url-identity-check"})],
     "07-waiting-for-reply.bare.txt": [(None, {"sl-scenario-07-waiting-for-reply"})],
     "08-out-of-compliance.session.log": [("SW-ACC-31", {"sl-scenario-08-out-of-compliance"})],
     "09-data-signature.session.log": [("SW-ACC-12", {"sl-scenario-09-data-signature-mismatch"})],

@@ -288,28 +288,33 @@ def show_logging(messages: list[str], buffered: int = 8192) -> str:
     return "\n".join(head + messages) + "\n"
 
 
-def running_config(sw: Switch, call_home: str = "", extra: str = "") -> str:
-    return "\n".join([
+def running_config(sw: Switch, call_home: str = "", extra: str = "", *,
+                   service_call_home: bool = True, dns: str = "ip name-server 10.10.20.5",
+                   ntp: str = "ntp server 10.10.20.1", revocation: str = "crl") -> str:
+    lines = [
         "Building configuration...", "", "Current configuration : 9817 bytes", "!",
         "! Last configuration change at 10:02:11 UTC Mon Oct 22 2018", "!",
         f"version {sw.short_version.rsplit('.', 1)[0]}",
         "service timestamps debug datetime msec", "service timestamps log datetime msec",
-        "service call-home", "platform punt-keepalive disable-kernel-core",
+        "service call-home" if service_call_home else "no service call-home",
+        "platform punt-keepalive disable-kernel-core",
         "!", f"hostname {sw.hostname}", "!", "vrf definition Mgmt-vrf", " !",
         " address-family ipv4", " exit-address-family", "!",
         "no aaa new-model", "switch 1 provision " + sw.pid.lower(), "!",
-        "ip name-server 10.10.20.5", "ip domain name corp.example", "!",
+        *dns.split("\n"), "ip domain name corp.example", "!",
         "crypto pki trustpoint SLA-TrustPoint", " enrollment pkcs12",
-        " revocation-check crl", "!",
+        f" revocation-check {revocation}", "!",
         "license boot level network-advantage addon dna-advantage", "!",
         "interface GigabitEthernet0/0", " vrf forwarding Mgmt-vrf", " ip address 10.10.20.31 255.255.255.0",
         " negotiation auto", "!", "interface GigabitEthernet1/0/1", "!",
         "interface Vlan1", " no ip address", " shutdown", "!",
-        extra.rstrip(),
-        call_home.rstrip() or DEFAULT_CALL_HOME,
-        "!", "line con 0", " stopbits 1", "line vty 0 4", " login", " transport input ssh",
-        "!", "end", "",
-    ])
+        *extra.rstrip().split("\n"),
+        *(call_home.rstrip() or DEFAULT_CALL_HOME).split("\n"),
+        "!", *ntp.split("\n"), "!",
+        "line con 0", " stopbits 1", "line vty 0 4", " login", " transport input ssh",
+        "!", "end",
+    ]
+    return "\n".join(line for line in lines if line) + "\n"
 
 
 DEFAULT_CALL_HOME = """\
@@ -754,19 +759,20 @@ def samples() -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
     sw = SW
 
-    def tech(host_sw: Switch, key: str, clock: str, logs: list[str], header: bool = True) -> str:
+    def tech(host_sw: Switch, key: str, clock: str, logs: list[str], header: bool = True,
+             config: str = "") -> str:
         st = STATES[key]
         return show_tech(host_sw.hostname, [
             ("show clock", show_clock(clock)),
             ("show version", show_version(host_sw, version_line(st))),
-            ("show running-config", running_config(host_sw)),
+            ("show running-config", config or running_config(host_sw)),
             ("show logging", show_logging(logs)),
             ("show license all", show_license_all(host_sw, st)),
             ("show license udi", show_license_udi(host_sw)),
         ], header=header)
 
     out["01-product-already-registered.showtech.txt"] = tech(
-        sw, "scenario-01", "*14:30:02.123 EST Mon Oct 22 2018",
+        sw, "scenario-01", "14:30:02.123 EST Mon Oct 22 2018",
         [log("*Oct 22 14:25:31.555 EST", "SMART_LIC-3-AGENT_REG_FAILED",
              "Smart Agent for Licensing Registration with the Cisco Smart Software Manager or "
              "satellite failed: Product Already Registered")])
@@ -778,13 +784,15 @@ def samples() -> dict[str, str | bytes]:
         ("sh lic all", show_license_all(sw2, STATES["scenario-02"]))])
     out["03-clock-offset.session.log"] = session(sw.hostname, [
         ("show clock", show_clock("*17:56:02.541 EST Sun Nov 11 2018")),
+        ("show running-config", running_config(sw, ntp="")),
         ("show license status", show_license_status(sw, STATES["scenario-03"])),
         ("show logging | i PKI|SMART", log(
             "*Nov 11 17:55:46.010 EST", "PKI-3-CERTIFICATE_INVALID_NOT_YET_VALID",
             "Certificate chain validation has failed.  The certificate (SN: 3D7A1F0B65C2) is not "
             "yet valid   Validity period starts on 2018-12-12:43Z"))])
     out["04-transport-not-available.crlf-more.txt"] = crlf_with_more(legacy_session(
-        sw, "scenario-04", "21:45:12.880 CST Sat Mar 09 2019", logs=[
+        sw, "scenario-04", "21:45:12.880 CST Sat Mar 09 2019",
+        extra=[("show running-config | section call-home", CALL_HOME_CUSTOM_NO_SL + "\n")], logs=[
             log("*Mar  9 21:42:02.331 CST", "CALL_HOME-3-CALL_HOME_FAILED_TO_ENABLE",
                 "Failed to enable call-home from Smart Agent for Licensing: The command failed to "
                 "enable smart call home due to an existing active user profile."),
@@ -792,14 +800,21 @@ def samples() -> dict[str, str | bytes]:
                 "Smart Agent for Licensing Registration with the Cisco Smart Software Manager or "
                 "satellite failed: Communication transport not available.")]))
     out["05-call-home-http-failed.showtech.txt.gz"] = gzip.compress(tech(
-        sw, "scenario-05", "14:27:30.117 UTC Thu Aug 02 2018",
-        [log("Aug  2 14:26:23.019 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+        sw, "scenario-05", "14:27:30.117 UTC Thu Aug 02 2018", config=running_config(sw, dns="no ip domain lookup"),
+        logs=[log("Aug  2 14:26:23.019 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
              "Fail to send out Smart Licensing message to: "
              "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)"),
          log("Aug  2 14:26:23.020 UTC", "SMART_LIC-3-COMM_FAILED",
              "Communications failure with the Cisco Smart Software Manager or satellite: "
              "Fail to send out Call Home HTTP message.")]).encode(), mtime=0)
-    out["06-onprem-certificate.session.log"] = rule_examples()["scenario-06/positive-eventlog.txt"]
+    out["06-onprem-certificate.session.log"] = session(sw.hostname, [
+        ("show running-config", running_config(sw, CALL_HOME_ONPREM_IP)),
+        ("show license all", show_license_all(sw, STATES["scenario-06"])),
+        ("show license eventlog 2", show_license_eventlog([
+            "2019-12-03 10:14:51.118 UTC SAEVT_REGISTER idToken=\"MjQ5Y2YxN2...\"",
+            "2019-12-03 10:14:58.402 UTC SAEVT_DEREGISTER_STATUS msgStatus=\"LS_INVALID_DATA\" "
+            "error=\"Missing Id cert serial number field; Missing signing cert serial number "
+            "field; Signed data and certificate does not match\""]))])
     out["07-waiting-for-reply.bare.txt"] = show_license_all(sw, STATES["scenario-07"])
     out["08-out-of-compliance.session.log"] = legacy_session(
         Switch("SW-ACC-31", serial="FOC2301Y0ZZ", members=3, extra_serials=["FOC2301Y1AA", "FOC2301Y1AB"]),
@@ -1156,9 +1171,129 @@ def slup_examples() -> dict[str, str | bytes]:
     return ex
 
 
+# ---------------------------------------------------------------------------------------
+# Configuration caveats (TAC guide, Considerations and Caveats).
+
+CALL_HOME_CUSTOM_NO_SL = """\
+call-home
+ contact-email-addr netops@corp.example
+ profile "CiscoTAC-1"
+  no active
+  destination transport-method http
+  no destination transport-method email
+ profile "NOC-Reports"
+  active
+  destination transport-method http
+  destination address http https://noc.corp.example/callhome"""
+CALL_HOME_TWO_ACTIVE = """\
+call-home
+ contact-email-addr netops@corp.example
+ profile "CiscoTAC-1"
+  active
+  destination transport-method http
+  no destination transport-method email
+ profile "SSM-OnPrem"
+  active
+  reporting smart-licensing-data
+  destination transport-method http
+  destination address http https://ssm.corp.example/Transportgateway/services/DeviceRequestHandler"""
+CALL_HOME_ONPREM_LOWERCASE = """\
+call-home
+ contact-email-addr netops@corp.example
+ profile "CiscoTAC-1"
+  active
+  reporting smart-licensing-data
+  destination transport-method http
+  no destination transport-method email
+  destination address http https://ssm.corp.example/transportgateway/services/devicerequesthandler"""
+CALL_HOME_PLAIN_HTTP = """\
+call-home
+ contact-email-addr netops@corp.example
+ profile "CiscoTAC-1"
+  active
+  destination transport-method http
+  no destination transport-method email
+  destination address http http://tools.cisco.com/its/service/oddce/services/DDCEService"""
+CALL_HOME_ONPREM_IP = """\
+call-home
+ contact-email-addr netops@corp.example
+ profile "CiscoTAC-1"
+  active
+  destination transport-method http
+  no destination transport-method email
+  destination address http https://10.10.30.8/Transportgateway/services/DeviceRequestHandler"""
+CALL_HOME_PROXY = """\
+call-home
+ contact-email-addr netops@corp.example
+ http-proxy "proxy.corp.example" port 8080
+ profile "CiscoTAC-1"
+  active
+  destination transport-method http
+  no destination transport-method email"""
+
+
+def caveat_examples() -> dict[str, str | bytes]:
+    ex: dict[str, str | bytes] = {}
+    sw = SW
+
+    def with_config(config: str, *more: tuple[str, str], key: str = "healthy") -> str:
+        return session(sw.hostname, [
+            ("show clock", "09:02:11.428 UTC Wed Oct 02 2019\n"),
+            ("show running-config", config),
+            ("show license status", show_license_status(sw, STATES[key])), *more])
+
+    ex["caveats/healthy-config.txt"] = with_config(running_config(sw))
+    ex["caveats/call-home-service-off.txt"] = with_config(
+        running_config(sw, service_call_home=False), key="scenario-04")
+    ex["caveats/no-profile-for-licensing.txt"] = with_config(
+        running_config(sw, CALL_HOME_CUSTOM_NO_SL), key="scenario-04")
+    ex["caveats/two-active-profiles.txt"] = with_config(running_config(sw, CALL_HOME_TWO_ACTIVE))
+    ex["caveats/onprem-url-wrong-case.txt"] = with_config(
+        running_config(sw, CALL_HOME_ONPREM_LOWERCASE), key="scenario-05")
+    ex["caveats/plain-http-url.txt"] = with_config(running_config(sw, CALL_HOME_PLAIN_HTTP))
+    ex["caveats/no-dns.txt"] = with_config(running_config(sw, dns="no ip domain lookup"), key="scenario-05")
+    ex["caveats/dns-in-vrf-only.txt"] = with_config(
+        running_config(sw, dns="ip name-server vrf Mgmt-vrf 10.10.20.5"), key="scenario-05")
+    ex["caveats/dns-in-vrf-with-source.txt"] = with_config(running_config(
+        sw, dns="ip name-server vrf Mgmt-vrf 10.10.20.5",
+        extra="ip http client source-interface GigabitEthernet0/0"))
+    ex["caveats/no-ntp.txt"] = with_config(running_config(sw, ntp=""), key="scenario-03")
+    ex["caveats/calendar-valid-without-ntp.txt"] = with_config(
+        running_config(sw, ntp="clock calendar-valid"))
+    ex["caveats/crl-check-failing.txt"] = with_config(
+        running_config(sw), ("show logging | include PKI", "\n".join([
+            log("Aug  2 14:34:56.811 UTC", "PKI-3-CRL_FETCH_FAIL",
+                "CRL fetch for trustpoint SLA-TrustPoint failed"),
+            "Reason : Failed to select socket. Timeout : 5 (Connection timed out)"])),
+        key="scenario-07")
+    ex["caveats/ip-url-identity-check.txt"] = with_config(
+        running_config(sw, CALL_HOME_ONPREM_IP), key="scenario-06")
+    ex["caveats/ip-url-identity-check-off.txt"] = with_config(running_config(
+        sw, CALL_HOME_ONPREM_IP.replace(" contact-email-addr netops@corp.example",
+                                        " contact-email-addr netops@corp.example\n no http secure server-identity-check")))
+    ex["caveats/config-not-saved.txt"] = with_config(
+        running_config(sw), ("show logging | include CONFIG|NOCONFIG", "\n".join([
+            log("*Mar  4 10:11:53.201 UTC", "PKI-4-NOCONFIGAUTOSAVE",
+                'Configuration was modified.  Issue "write memory" to save new IOS PKI configuration'),
+            log("*Mar  4 10:11:55.874 UTC", "SMART_LIC-4-CONFIG_NOT_SAVED",
+                "Smart Licensing configuration has not been saved")])))
+    ex["caveats/proxy-intercepting.txt"] = with_config(
+        running_config(sw, CALL_HOME_PROXY), ("show logging | include CALL_HOME", log(
+            "Aug  2 14:26:23.019 UTC", "CALL_HOME-5-SL_MESSAGE_FAILED",
+            "Fail to send out Smart Licensing message to: "
+            "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)")),
+        key="scenario-05")
+    ex["caveats/profile-status-inactive.txt"] = session(sw.hostname, [
+        ("show call-home profile all", (ROOT / "parsers/tests/cisco_ios_show_call-home_profile_all/"
+                                        "cisco_ios_show_call-home_profile_all_two_profiles.raw").read_text()),
+        ("show license status", show_license_status(sw, STATES["scenario-04"]))])
+    return ex
+
+
 def write_all(check: bool) -> int:
     targets = {ROOT / "rules" / "examples" / k: v for k, v in rule_examples().items()}
     targets.update({ROOT / "rules" / "examples" / k: v for k, v in slup_examples().items()})
+    targets.update({ROOT / "rules" / "examples" / k: v for k, v in caveat_examples().items()})
     targets.update({ROOT / "samples" / k: v for k, v in samples().items()})
     stale = 0
     for path, content in sorted(targets.items()):
