@@ -9,7 +9,7 @@ from typing import Any
 from . import facts as fm
 from .messages import render
 from .parsing import ParseGap
-from .rules import SEVERITY_RANK, Rule, evaluate
+from .rules import SEVERITY_RANK, Rule, Stage, evaluate
 
 MODES = ("smart-licensing", "smart-licensing-using-policy", "not-smart-licensing", "unknown")
 
@@ -45,6 +45,13 @@ class DeviceResult:
     mode: str
     reference_time: tuple[datetime, str] | None
     findings: list[Finding] = field(default_factory=list)
+    flowchart: Stage | None = None
+
+    def flowchart_json(self) -> dict[str, Any] | None:
+        if self.flowchart is None:
+            return None
+        return {"stage": self.flowchart.stage, "label": self.flowchart.label,
+                "path": self.flowchart.path}
 
     @property
     def display_name(self) -> str:
@@ -145,7 +152,7 @@ def hostname_of(prompt_hostname: str | None, facts: fm.Facts) -> str | None:
 
 def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
     """Evaluate every rule; keep matches that can cite evidence; drop superseded ones."""
-    now = result.reference_time[0] if result.reference_time else None
+    now, source = result.reference_time or (None, "no clock in the capture")
     fired: dict[str, Finding] = {}
     superseded: set[str] = set()
     for rule in rules:
@@ -167,8 +174,9 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
             rule_id=rule.id, rule_version=rule.version, severity=rule.severity,
             scenario=rule.scenario, category=rule.category, title=rule.title,
             evidence=evidence,
-            explanation=render(rule.explanation, result.facts, result.hostname, now),
-            next_steps=[render(s, result.facts, result.hostname, now) for s in rule.next_steps],
+            explanation=render(rule.explanation, result.facts, result.hostname, now, source),
+            next_steps=[render(s, result.facts, result.hostname, now, source)
+                        for s in rule.next_steps],
             references=rule.references, primary=primary)
         superseded.update(rule.supersedes)
     by_id = {rule.id: rule for rule in rules}
@@ -177,6 +185,16 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
     findings = [f for rid, f in fired.items() if rid not in superseded]
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.scenario or 99, f.rule_id))
     result.findings = findings
+
+
+def place_on_flowchart(result: DeviceResult, stages: list[Stage]) -> None:
+    """Where the device stands on the TAC guide's flowchart: the first stage that holds."""
+    now = result.reference_time[0] if result.reference_time else None
+    fired = frozenset(f.rule_id for f in result.findings)
+    for stage in stages:
+        if result.mode in stage.modes and evaluate(stage.when, result.facts, now, fired).matched:
+            result.flowchart = stage
+            return
 
 
 def _attach_causes(finding: Finding, rule: Rule, fired: dict[str, Finding],

@@ -22,7 +22,8 @@ def compile_message(text: str) -> Any:
     return _environment().from_string(text)
 
 
-def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None) -> str:
+def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None,
+           clock_source: str = "no clock in the capture") -> str:
     if "{{" not in text and "{%" not in text:
         return text.strip()  # most next steps are plain text: no template to compile
     def fact(path: str, default: str = "unknown") -> str:
@@ -44,4 +45,5 @@ def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | Non
         return str(int((value - now).total_seconds() // 86400))
 
     return compile_message(text).render(
-        hostname=hostname or "<hostname>", fact=fact, days=days, days_left=days_left).strip()
+        hostname=hostname or "<hostname>", fact=fact, days=days, days_left=days_left,
+        days_since=lambda path: days_left(path).lstrip("-"), clock_source=clock_source).strip()

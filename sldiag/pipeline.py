@@ -13,11 +13,12 @@ from .engine import (
     derive_facts,
     hostname_of,
     licensing_mode,
+    place_on_flowchart,
     reference_time,
     run_rules,
 )
 from .parsing import extract_facts
-from .rules import Rule, load_rules
+from .rules import Rule, Stage, load_flowchart, load_rules
 from .sections import split_capture
 
 
@@ -25,10 +26,11 @@ from .sections import split_capture
 class Knowledge:
     catalog: Catalog
     rules: list[Rule]
+    flowchart: list[Stage] = field(default_factory=list)
 
     @classmethod
     def load(cls, extra_rule_dirs: list[Path] | None = None) -> Knowledge:
-        return cls(load_catalog(), load_rules(extra_rule_dirs))
+        return cls(load_catalog(), load_rules(extra_rule_dirs), load_flowchart())
 
 
 @dataclass
@@ -48,6 +50,7 @@ def analyse_capture(capture: Capture, knowledge: Knowledge) -> list[DeviceResult
             facts=facts, gaps=gaps, mode=licensing_mode(facts),
             reference_time=reference_time(facts))
         run_rules(result, knowledge.rules)
+        place_on_flowchart(result, knowledge.flowchart)
         results.append(result)
     return results
 

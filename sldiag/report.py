@@ -42,6 +42,7 @@ def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:
             "hostname": r.hostname,
             "source": r.source,
             "licensing": r.licensing_json(),
+            "flowchart": r.flowchart_json(),
             "verdict": verdict(r),
             "findings": [f.to_json() for f in r.findings],
             "parse_gaps": [g.to_json() for g in r.gaps],

@@ -70,13 +70,46 @@ class Rule:
 # Loading and validation
 
 
+FLOWCHART_FILE = "flowchart.yaml"
+
+
 def rule_files(dirs: list[Path]) -> list[Path]:
     files: list[Path] = []
     for d in dirs:
         if not d.is_dir():
             raise DataError(f"{d}: rules folder not found")
-        files.extend(sorted(p for p in d.glob("*.yaml") if not p.name.startswith("_")))
+        files.extend(sorted(p for p in d.glob("*.yaml")
+                            if not p.name.startswith("_") and p.name != FLOWCHART_FILE))
     return files
+
+
+@dataclass
+class Stage:
+    stage: str
+    label: str
+    modes: list[str]
+    when: dict[str, Any]
+    path: list[str]
+
+
+def load_flowchart() -> list[Stage]:
+    """rules/flowchart.yaml: the TAC guide's flowchart stages, checked like rules are."""
+    from .resources import load_yaml_cached
+
+    path = data_dir("rules") / FLOWCHART_FILE
+    doc = load_yaml_cached(path)
+    stages = []
+    try:
+        for i, entry in enumerate(doc["stages"]):
+            for key in ("stage", "label", "modes", "when", "path"):
+                if key not in entry:
+                    raise DataError(f"{path}: field 'stages/{i}/{key}' is missing")
+            _check_condition(entry["when"], path, f"stages/{i}/when", allow_findings=True)
+            stages.append(Stage(entry["stage"], entry["label"], list(entry["modes"]),
+                                entry["when"], [str(p) for p in entry["path"]]))
+    except (KeyError, TypeError) as exc:
+        raise DataError(f"{path}: invalid flowchart ({exc})") from None
+    return stages
 
 
 def load_rules(extra_dirs: list[Path] | None = None, use_cache: bool = True) -> list[Rule]:
@@ -148,14 +181,21 @@ def _most_specific(errors: list[Any]) -> Any:
     return best
 
 
-def _check_condition(cond: dict[str, Any], file: Path, where: str) -> None:
+def _check_condition(cond: dict[str, Any], file: Path, where: str,
+                     allow_findings: bool = False) -> None:
     for key in ("all", "any"):
         if key in cond:
             for i, sub in enumerate(cond[key]):
-                _check_condition(sub, file, f"{where}/{key}/{i}")
+                _check_condition(sub, file, f"{where}/{key}/{i}", allow_findings)
             return
     if "not" in cond:
-        _check_condition(cond["not"], file, f"{where}/not")
+        _check_condition(cond["not"], file, f"{where}/not", allow_findings)
+        return
+    if "finding" in cond:
+        if not allow_findings:
+            raise DataError(
+                f"{file}: field '{where}/finding': only the flowchart may test findings")
+        _check_regex(cond["finding"], file, f"{where}/finding")
         return
     if "fact" in cond:
         if not fm.is_known_path(cond["fact"]):
@@ -195,11 +235,14 @@ class Match:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None) -> Match:
+def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None,
+             findings: frozenset[str] = frozenset()) -> Match:
+    if "finding" in cond:
+        return Match(any(re.search(cond["finding"], f) for f in findings))
     if "all" in cond:
         evidence: list[Evidence] = []
         for sub in cond["all"]:
-            result = evaluate(sub, facts, now)
+            result = evaluate(sub, facts, now, findings)
             if not result.matched:
                 return Match(False)
             evidence.extend(result.evidence)
@@ -208,13 +251,13 @@ def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None) -> Mat
         evidence = []
         matched = False
         for sub in cond["any"]:
-            result = evaluate(sub, facts, now)
+            result = evaluate(sub, facts, now, findings)
             if result.matched:
                 matched = True
                 evidence.extend(result.evidence)
         return Match(matched, evidence)
     if "not" in cond:
-        return Match(not evaluate(cond["not"], facts, now).matched)
+        return Match(not evaluate(cond["not"], facts, now, findings).matched)
     if "fact" in cond:
         return _fact_test(cond, facts.get(cond["fact"]), now)
     return _rows_test(cond, facts.rows(cond["rows"]))

@@ -1283,6 +1283,23 @@ def caveat_examples() -> dict[str, str | bytes]:
             "Fail to send out Smart Licensing message to: "
             "https://tools.cisco.com/its/service/oddce/services/DDCEService (ERR 205 : Request Aborted)")),
         key="scenario-05")
+    ex["deadlines/communication-deadline-in-15-days.txt"] = legacy_session(
+        sw, "healthy", "08:00:00.000 UTC Sun Dec 1 2019")
+    ex["deadlines/communication-deadline-passed.txt"] = legacy_session(
+        sw, "healthy", "08:00:00.000 UTC Fri Dec 20 2019")
+    ex["deadlines/registration-expires-soon.txt"] = session(sw.hostname, [
+        ("show clock", "08:00:00.000 UTC Thu Feb 20 2020\n"),
+        ("show license status", show_license_status(sw, LicenseState(
+            [("Status", "REGISTERED"), *SA, ("Export-Controlled Functionality", "ALLOWED"),
+             ("Initial Registration", "SUCCEEDED on Mar 04 10:11:52 2019 UTC"),
+             ("Last Renewal Attempt", "FAILED on Feb 19 10:11:51 2020 UTC"),
+             ("Failure reason", "Fail to send out Call Home HTTP message."),
+             ("Next Renewal Attempt", "Feb 21 10:11:51 2020 UTC"),
+             ("Registration Expires", "Mar 03 10:06:21 2020 UTC")],
+            [("Status", "AUTHORIZED on Feb 10 08:20:07 2020 UTC"),
+             ("Last Communication Attempt", "SUCCEEDED on Feb 10 08:20:07 2020 UTC"),
+             ("Next Communication Attempt", "Mar 11 08:20:06 2020 UTC"),
+             ("Communication Deadline", "May 10 08:14:35 2020 UTC")])))])
     ex["caveats/profile-status-inactive.txt"] = session(sw.hostname, [
         ("show call-home profile all", (ROOT / "parsers/tests/cisco_ios_show_call-home_profile_all/"
                                         "cisco_ios_show_call-home_profile_all_two_profiles.raw").read_text()),
