@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -121,8 +122,29 @@ def licensing_mode(facts: fm.Facts) -> str:
     return "unknown"
 
 
+_NETWORK_TIER = re.compile(r"(?i)network|\bNW\b|-NW-|essentials|advantage")
+_DNA_TIER = re.compile(r"(?i)\bDNA\b|DNA[-_ ]")
+
+
 def derive_facts(facts: fm.Facts) -> None:
-    """Facts that are counts over other facts (conditions compare a fact with a constant)."""
+    """Facts that are counts over other facts (conditions compare facts, not lists)."""
+    units = {str(r.get("switch")): r for r in facts.stack_members if r.get("switch")}
+    ha = facts.get("udi.ha_units")
+    if units and len(units) >= len(ha.value if ha else []):
+        first = min(units.values(), key=lambda r: r.line)
+        facts.set("platform.units", fm.Fact(len(units), first.file, first.line, first.text))
+    elif ha is not None:
+        facts.set("platform.units", fm.Fact(len(ha.value), ha.file, ha.line, ha.text))
+    for path, tier in (("platform.dna_licenses", _DNA_TIER),
+                       ("platform.network_licenses", _NETWORK_TIER)):
+        rows = [r for r in facts.license_usage
+                if isinstance(r.get("count"), int)
+                and tier.search(f"{r.get('name') or ''} {r.get('tag') or ''}")
+                and (path == "platform.dna_licenses" or not _DNA_TIER.search(
+                    f"{r.get('name') or ''} {r.get('tag') or ''}"))]
+        if rows:
+            top = max(rows, key=lambda r: r.get("count"))
+            facts.set(path, fm.Fact(top.get("count"), top.file, top.line, top.text))
     members = facts.get("trust.members")
     if members is not None:
         installed = facts.value("trust.installed") or []

@@ -147,6 +147,7 @@ class Reports:
 class Udi:
     pid: Fact | None = fact_field()
     sn: Fact | None = fact_field()
+    ha_units: Fact | None = fact_field("list")  # "Active:PID:..,SN:..", one per stack member
 
 
 @dataclass
@@ -156,6 +157,15 @@ class Version:
     serial: Fact | None = fact_field()
     hostname: Fact | None = fact_field()
     smart_licensing_status: Fact | None = fact_field()  # "REGISTERED/AUTHORIZED", ...
+
+
+@dataclass
+class Platform:
+    """Derived from the stack and license tables (counts the rules compare)."""
+
+    units: Fact | None = fact_field("int")            # switches in the stack / SVL pair
+    network_licenses: Fact | None = fact_field("int")  # count in use, network tier
+    dna_licenses: Fact | None = fact_field("int")      # count in use, DNA tier
 
 
 @dataclass
@@ -237,6 +247,8 @@ ROW_KINDS: dict[str, dict[str, str]] = {
     "eventlog": {"timestamp": "datetime"},
     "authorizations": {},
     "call_home_profiles": {"destinations": "list"},
+    "stack_members": {},
+    "inventory": {},
     "call_home_status": {"http_addresses": "list"},
     "message_history": {"entries": "list"},
     "rum_reports": {},
@@ -260,6 +272,7 @@ class Facts:
     reports: Reports = field(default_factory=Reports)
     udi: Udi = field(default_factory=Udi)
     version: Version = field(default_factory=Version)
+    platform: Platform = field(default_factory=Platform)
     clock: Clock = field(default_factory=Clock)
     config: Config = field(default_factory=Config)
     classic: Classic = field(default_factory=Classic)
@@ -273,6 +286,8 @@ class Facts:
     rum_reports: list[Row] = field(default_factory=list)
     call_home_profiles: list[Row] = field(default_factory=list)   # from the configuration
     call_home_status: list[Row] = field(default_factory=list)     # show call-home profile all
+    stack_members: list[Row] = field(default_factory=list)  # show version table, show switch
+    inventory: list[Row] = field(default_factory=list)
 
     def get(self, path: str) -> Fact | None:
         group, _, name = path.partition(".")

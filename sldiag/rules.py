@@ -202,6 +202,9 @@ def _check_condition(cond: dict[str, Any], file: Path, where: str,
             raise DataError(f"{file}: field '{where}/fact': unknown fact '{cond['fact']}'")
         if "regex" in cond:
             _check_regex(cond["regex"], file, f"{where}/regex")
+        for op in ("lt_fact", "gt_fact"):
+            if op in cond and not fm.is_known_path(cond[op]):
+                raise DataError(f"{file}: field '{where}/{op}': unknown fact '{cond[op]}'")
         return
     for name, pattern in (cond.get("match") or {}).items():
         _check_regex(pattern, file, f"{where}/match/{name}")
@@ -259,11 +262,12 @@ def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None,
     if "not" in cond:
         return Match(not evaluate(cond["not"], facts, now, findings).matched)
     if "fact" in cond:
-        return _fact_test(cond, facts.get(cond["fact"]), now)
+        return _fact_test(cond, facts.get(cond["fact"]), now, facts)
     return _rows_test(cond, facts.rows(cond["rows"]))
 
 
-def _fact_test(cond: dict[str, Any], fact: fm.Fact | None, now: datetime | None) -> Match:
+def _fact_test(cond: dict[str, Any], fact: fm.Fact | None, now: datetime | None,
+               facts: fm.Facts) -> Match:
     if "exists" in cond and (fact is not None) != cond["exists"]:
         return Match(False)
     if fact is None:
@@ -281,7 +285,15 @@ def _fact_test(cond: dict[str, Any], fact: fm.Fact | None, now: datetime | None)
             number = _as_number(value, now)
             if number is None or not _compare(op, number, cond[op]):
                 return Match(False)
-    return Match(True, [fact])
+    quoted = [fact]
+    for op in ("lt_fact", "gt_fact"):
+        if op in cond:
+            other = facts.get(cond[op])
+            a, b = _as_number(value, now), _as_number(other.value, now) if other else None
+            if a is None or b is None or not _compare(op[:2], a, b):
+                return Match(False)
+            quoted.append(other)
+    return Match(True, quoted)
 
 
 def _equal(value: Any, expected: Any) -> bool:

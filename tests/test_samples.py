@@ -31,7 +31,9 @@ EXPECTED = {
         ("SW-ACC-12", {"sl-scenario-06-onprem-certificate-mismatch", "sl-state-evaluation",
                        "sl-caveat-ip-url-identity-check"})],
     "07-waiting-for-reply.bare.txt": [(None, {"sl-scenario-07-waiting-for-reply"})],
-    "08-out-of-compliance.session.log": [("SW-ACC-31", {"sl-scenario-08-out-of-compliance"})],
+    # A stack of three: the consumption per member explains the shortage.
+    "08-out-of-compliance.session.log": [
+        ("SW-ACC-31", {"sl-scenario-08-out-of-compliance", "sl-consumption-stack"})],
     "09-data-signature.session.log": [("SW-ACC-12", {"sl-scenario-09-data-signature-mismatch"})],
     "state-evaluation.bare.txt": [(None, {"sl-state-evaluation"})],
     "state-evaluation-expired.showtech.txt": [("Switch", {"sl-state-evaluation-expired"})],

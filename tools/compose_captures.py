@@ -1300,6 +1300,36 @@ def caveat_examples() -> dict[str, str | bytes]:
              ("Last Communication Attempt", "SUCCEEDED on Feb 10 08:20:07 2020 UTC"),
              ("Next Communication Attempt", "Mar 11 08:20:06 2020 UTC"),
              ("Communication Deadline", "May 10 08:14:35 2020 UTC")])))])
+    stack = Switch("SW-ACC-31", serial="FOC2301Y0ZZ", members=3,
+                   extra_serials=["FOC2301Y1AA", "FOC2301Y1AB"])
+    ex["platform/stack-of-three-out-of-compliance.txt"] = session(stack.hostname, [
+        ("show version", show_version(stack, "REGISTERED/OUT OF COMPLIANCE")),
+        ("show license all", show_license_all(stack, STATES["scenario-08"]))])
+    sup = Switch("DC-CORE-01", pid="C9407R", serial="FXS2119Q2U7", version="16.12.04",
+                 model_line="C9400", tag_model="C9400")
+    ex["platform/c9400-dual-supervisor.txt"] = session(sup.hostname, [
+        ("show inventory", "\n".join([
+            'NAME: "Chassis", DESCR: "Cisco Catalyst 9400 Series 7 Slot Chassis"',
+            "PID: C9407R            , VID: V01  , SN: FXS2119Q2U7", "",
+            'NAME: "Slot 3 Supervisor", DESCR: "Cisco Catalyst 9400 Series Supervisor 1 Module"',
+            "PID: C9400-SUP-1       , VID: V02  , SN: JAE21300AAA", "",
+            'NAME: "Slot 4 Supervisor", DESCR: "Cisco Catalyst 9400 Series Supervisor 1 Module"',
+            "PID: C9400-SUP-1       , VID: V02  , SN: JAE21300AAB", ""])),
+        ("show license status", show_license_status(sup, STATES["healthy"]))])
+    hp = Switch("DC-SPINE-01", pid="C9500-32C", serial="CAT2231L0AA", version="16.12.02",
+                model_line="C9500 32C", tag_model="C9500-32C")
+    ex["platform/c9500-32c-16-12-2.txt"] = session(hp.hostname, [
+        ("show version", show_version(hp, "REGISTERED/AUTHORIZED")),
+        ("show license summary", show_license_summary(hp, STATES["healthy"]))])
+    hp4 = Switch("DC-SPINE-01", pid="C9500-32C", serial="CAT2231L0AA", version="16.12.04",
+                 model_line="C9500 32C", tag_model="C9500-32C")
+    ex["platform/c9500-32c-16-12-4.txt"] = session(hp4.hostname, [
+        ("show version", show_version(hp4, "REGISTERED/AUTHORIZED"))])
+    old = Switch("c3850-bldg2", pid="WS-C3850-48P", serial="FOC1934X0AA", version="16.09.03",
+                 model_line="C3850 48P", tag_model="C3850-48")
+    ex["platform/c3850-upgraded-out-of-compliance.txt"] = session(old.hostname, [
+        ("show version", show_version(old, "REGISTERED/OUT OF COMPLIANCE")),
+        ("show license status", show_license_status(old, STATES["scenario-08"]))])
     ex["caveats/profile-status-inactive.txt"] = session(sw.hostname, [
         ("show call-home profile all", (ROOT / "parsers/tests/cisco_ios_show_call-home_profile_all/"
                                         "cisco_ios_show_call-home_profile_all_two_profiles.raw").read_text()),
