@@ -229,9 +229,16 @@ class Row:
     file: str
     line: int
     text: str
+    field_lines: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> line, text
 
     def get(self, name: str) -> Any:
         return self.values.get(name)
+
+    def quote(self, names: list[str]) -> list[Fact]:
+        """The lines the named fields were read from (the row's own line if none is known)."""
+        quoted = [Fact(self.values.get(n), self.file, *self.field_lines[n])
+                  for n in names if n in self.field_lines]
+        return quoted or [Fact(None, self.file, self.line, self.text)]
 
     def evidence(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "text": self.text}

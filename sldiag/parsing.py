@@ -115,7 +115,8 @@ class _Raw:
 class _Collector:
     file: str
     scalars: dict[str, _Raw] = field(default_factory=dict)
-    rows: dict[str, list[tuple[dict[str, Any], _Raw]]] = field(default_factory=dict)
+    rows: dict[str, list[tuple[dict[str, Any], _Raw, dict[str, tuple[int, str]]]]] = field(
+        default_factory=dict)
     gaps: list[ParseGap] = field(default_factory=list)
 
     def take(self, spec: TemplateSpec, numbered: list[tuple[int, str]], command: str | None
@@ -165,8 +166,10 @@ class _Collector:
             for field_name, fmt in (rows.get("compose") or {}).items():
                 composed = _compose(fmt, record)
                 values[field_name] = composed[0] if composed else ""
+            field_lines = {field_name: (line_of(name), text_of[line_of(name)])
+                           for name, field_name in rows["fields"].items() if line_of(name)}
             self.rows.setdefault(rows["into"], []).append(
-                (values, _Raw(None, number, text_of[number])))
+                (values, _Raw(None, number, text_of[number]), field_lines))
 
 
 def _compose(fmt: str, record: Record) -> tuple[str, int] | None:
@@ -273,11 +276,11 @@ def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
     for collection, rows in collector.rows.items():
         kinds = fm.ROW_KINDS[collection]
         target = facts.rows(collection)
-        for values, where in rows:
+        for values, where, field_lines in rows:
             converted: dict[str, Any] = {}
             for name, value in values.items():
                 raw = _Raw(value, where.line, where.text)
                 # A log line without a year is common and still useful: no gap for it.
                 converted[name] = convert(kinds.get(name, "str"), raw, year_hint, quiet=True)
-            target.append(fm.Row(converted, file, where.line, where.text))
+            target.append(fm.Row(converted, file, where.line, where.text, field_lines))
     return facts

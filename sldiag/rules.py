@@ -322,5 +322,7 @@ def _rows_test(cond: dict[str, Any], rows: list[fm.Row]) -> Match:
     patterns = {name: re.compile(p) for name, p in (cond.get("match") or {}).items()}
     hits = [row for row in rows
             if all(p.search(fm.human(row.get(name))) for name, p in patterns.items())]
-    # Quote a few matching rows, not fifty identical log lines.
-    return Match(len(hits) >= cond.get("min_count", 1), hits[:MAX_ROWS_QUOTED])
+    # Quote the lines of the fields matched on, for a few rows, not fifty identical log lines.
+    names = list(patterns)
+    quoted: list[Evidence] = [q for row in hits[:MAX_ROWS_QUOTED] for q in row.quote(names)]
+    return Match(len(hits) >= cond.get("min_count", 1), quoted)

@@ -74,3 +74,56 @@ def test_samples_and_examples_are_up_to_date():
     proc = subprocess.run([sys.executable, "tools/compose_captures.py", "--check"],
                           capture_output=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stdout.decode()
+
+
+# Where each sample stands on the TAC guide's flowchart (read from the guide's chart).
+FLOWCHART = {
+    "01-product-already-registered.showtech.txt": "token-registration",
+    "04-transport-not-available.crlf-more.txt": "not-configured",
+    "05-call-home-http-failed.showtech.txt.gz": "l3-dns-reachability",
+    "07-waiting-for-reply.bare.txt": "l3-dns-reachability",
+    "08-out-of-compliance.session.log": "out-of-compliance",
+    "state-smart-licensing-disabled.session.log": "not-configured",
+    "state-evaluation.bare.txt": "token-registration",
+    "slup-healthy.bare.txt": "smart-licensing-using-policy",
+    "state-no-licensing-output.session.log": None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOWCHART))
+def test_flowchart_stage(name, knowledge):
+    (result,) = analyse_capture(read_capture(str(SAMPLES / name)), knowledge)
+    assert (result.flowchart.stage if result.flowchart else None) == FLOWCHART[name]
+    if result.flowchart:
+        assert result.flowchart.path
+
+
+# Scenario samples whose cause is in the configuration: the cause is named first and the
+# configuration line it rests on is part of the scenario's evidence.
+CAUSES = {
+    "03-clock-offset.session.log": ("sl-scenario-03-clock-offset", "*17:56:02.541 EST Sun Nov 11 2018"),
+    "04-transport-not-available.crlf-more.txt": ("sl-scenario-04-transport-not-available", "no active"),
+    "05-call-home-http-failed.showtech.txt.gz": ("sl-scenario-05-call-home-http-failed", "no ip domain lookup"),
+    "06-onprem-certificate.session.log": ("sl-scenario-06-onprem-certificate-mismatch", "no http secure server-identity-check"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CAUSES))
+def test_scenario_names_its_cause_from_the_config(name, knowledge):
+    scenario, line_text = CAUSES[name]
+    (result,) = analyse_capture(read_capture(str(SAMPLES / name)), knowledge)
+    (finding,) = [f for f in result.findings if f.rule_id == scenario]
+    assert finding.causes, finding.next_steps
+    assert finding.next_steps[0].startswith("Cause found: ")
+    if name.startswith("06"):
+        # The cause is an absence: the identity check is still on for an IP-address URL.
+        assert "https://10.10.30.8/" in " ".join(e["text"] for e in finding.evidence)
+    else:
+        assert line_text in [e["text"].strip() for e in finding.evidence]
+
+
+def test_missing_configuration_says_what_to_collect(knowledge):
+    (result,) = analyse_capture(read_capture(str(SAMPLES / "07-waiting-for-reply.bare.txt")), knowledge)
+    (finding,) = [f for f in result.findings if f.rule_id == "sl-scenario-07-waiting-for-reply"]
+    assert finding.causes == []
+    assert "collect `show running-config | section crypto pki trustpoint SLA-TrustPoint`" in finding.next_steps[0]
