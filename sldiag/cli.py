@@ -27,8 +27,15 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report for people (text) or programs (json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]),
+              default="text", show_default=True,
+              help="text for a terminal, md or html for people and TAC cases, json for programs.")
+@click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Render with your own jinja2 template instead of the shipped one.")
+@click.option("--redact", "redact", default="", metavar="CLASSES",
+              help="Also replace serials,accounts,hostnames,ips (comma-separated) by placeholders.")
+@click.option("--show-secrets", is_flag=True,
+              help="Keep passwords, keys and tokens in the output (they are removed by default).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--rules", "rule_dirs", multiple=True,
@@ -36,7 +43,8 @@ def cli() -> None:
               help="An extra folder of rule files, added to the shipped ones.")
 @click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
-def analyze(paths: tuple[str, ...], fmt: str, output: Path | None, rule_dirs: tuple[Path, ...],
+def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str,
+            show_secrets: bool, output: Path | None, rule_dirs: tuple[Path, ...],
             encoding: str | None, verbose: bool) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
@@ -49,14 +57,15 @@ def analyze(paths: tuple[str, ...], fmt: str, output: Path | None, rule_dirs: tu
     if output is not None and any(_same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
     knowledge = Knowledge.load(list(rule_dirs))
-    analysis = analyse_paths(list(paths), knowledge, encoding)
+    analysis = analyse_paths(list(paths), knowledge, encoding, redact=_classes(redact),
+                             show_secrets=show_secrets)
     for warning in analysis.warnings:
         click.echo(f"sldiag: warning: skipped {warning}", err=True)
     for error in analysis.errors:
         click.echo(f"sldiag: {error}", err=True)
     if not analysis.results:
         sys.exit(EXIT_INPUT)
-    text = render(analysis.results, fmt, verbose=verbose)
+    text = render(analysis.results, fmt, verbose=verbose, template=template)
     if output is not None:
         try:
             write_atomically(output, text)
@@ -100,6 +109,17 @@ def rules_test(rule_dirs: tuple[Path, ...], verbose: bool) -> None:
         click.echo(f"FAIL {failure}")
     click.echo(f"rules test: {checked - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
+
+
+def _classes(text: str) -> frozenset[str]:
+    from .sanitize import OPTIONAL_CLASSES
+
+    classes = frozenset(c.strip() for c in text.split(",") if c.strip())
+    unknown = classes - set(OPTIONAL_CLASSES)
+    if unknown:
+        raise click.BadParameter(f"unknown class {', '.join(sorted(unknown))}; choose from "
+                                 f"{', '.join(OPTIONAL_CLASSES)}", param_hint="--redact")
+    return classes
 
 
 def _same_file(output: Path, path: str) -> bool:

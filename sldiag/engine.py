@@ -47,6 +47,8 @@ class DeviceResult:
     reference_time: tuple[datetime, str] | None
     findings: list[Finding] = field(default_factory=list)
     flowchart: Stage | None = None
+    lines: list[str] = field(default_factory=list, repr=False)       # the capture, sanitised
+    sections: list[Any] = field(default_factory=list, repr=False)    # sections.Section
 
     def flowchart_json(self) -> dict[str, Any] | None:
         if self.flowchart is None:

@@ -19,6 +19,7 @@ from .engine import (
 )
 from .parsing import extract_facts
 from .rules import Rule, Stage, load_flowchart, load_rules
+from .sanitize import Sanitizer
 from .sections import split_capture
 
 
@@ -40,7 +41,11 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)   # files skipped inside a folder
 
 
-def analyse_capture(capture: Capture, knowledge: Knowledge) -> list[DeviceResult]:
+def analyse_capture(capture: Capture, knowledge: Knowledge,
+                    sanitizer: Sanitizer | None = None) -> list[DeviceResult]:
+    """Analyse one capture; with a sanitizer, secrets leave its lines before anything else."""
+    if sanitizer is not None:
+        capture.lines = sanitizer.lines(capture.lines)
     results = []
     for device in split_capture(capture, knowledge.catalog):
         facts, gaps = extract_facts(device, capture.lines, knowledge.catalog)
@@ -48,20 +53,23 @@ def analyse_capture(capture: Capture, knowledge: Knowledge) -> list[DeviceResult
         result = DeviceResult(
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
             facts=facts, gaps=gaps, mode=licensing_mode(facts),
-            reference_time=reference_time(facts))
+            reference_time=reference_time(facts), lines=capture.lines,
+            sections=device.sections)
         run_rules(result, knowledge.rules)
         place_on_flowchart(result, knowledge.flowchart)
         results.append(result)
     return results
 
 
-def analyse_paths(paths: list[str], knowledge: Knowledge, encoding: str | None = None
+def analyse_paths(paths: list[str], knowledge: Knowledge, encoding: str | None = None,
+                  redact: frozenset[str] = frozenset(), show_secrets: bool = False
                   ) -> Analysis:
     analysis = Analysis()
+    sanitizer = None if show_secrets else Sanitizer(redact)
     for path, explicit in _inputs(paths, analysis):
         try:
             capture = read_capture(path, encoding)
-            analysis.results.extend(analyse_capture(capture, knowledge))
+            analysis.results.extend(analyse_capture(capture, knowledge, sanitizer))
         except InputError as exc:
             (analysis.errors if explicit else analysis.warnings).append(str(exc))
     return analysis

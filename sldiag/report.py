@@ -55,6 +55,71 @@ def render_json(results: list[DeviceResult]) -> str:
     return json.dumps(to_json_document(results), indent=2, ensure_ascii=False) + "\n"
 
 
+def excerpt(result: DeviceResult, evidence: dict[str, Any], context: int = 2
+            ) -> list[tuple[int, str, bool]]:
+    """The cited line with a few lines around it: (line number, text, is the cited line)."""
+    number = evidence["line"]
+    if evidence["file"] != result.source or not result.lines:
+        return [(number, evidence["text"], True)]
+    first, last = max(1, number - context), min(len(result.lines), number + context)
+    return [(n, result.lines[n - 1], n == number) for n in range(first, last + 1)]
+
+
+def step_parts(step: str) -> list[tuple[str, str]]:
+    """Split a next step into prose and commands (`...`), so commands can be copied."""
+    parts: list[tuple[str, str]] = []
+    for n, piece in enumerate(step.split("`")):
+        if piece.strip(" ,.;:"):
+            parts.append(("cli" if n % 2 else "text", piece.strip()))
+    return parts
+
+
+def facts_table(result: DeviceResult) -> list[tuple[str, str, str]]:
+    """(fact, value, file:line) for every fact the capture showed."""
+    from .facts import human
+
+    rows = []
+    for group, fields in result.facts.to_json().items():
+        if isinstance(fields, dict):
+            for name, fact in fields.items():
+                if fact is not None and group != "device":
+                    value = result.facts.value(f"{group}.{name}")
+                    rows.append((f"{group}.{name}", human(value), f"{fact['file']}:{fact['line']}"))
+    return rows
+
+
+def raw_sections(result: DeviceResult) -> list[tuple[str, int, list[tuple[int, str]]]]:
+    """The command outputs sldiag read, as (command, first line, numbered lines)."""
+    used = []
+    for section in result.sections:
+        if section.command and section.lines:
+            used.append((section.typed if section.form == "prompt" else section.command,
+                         section.header_line or section.lines[0][0], section.lines))
+    return used
+
+
+def summary_of(result: DeviceResult) -> dict[str, str]:
+    f = result.facts
+    lic = result.licensing_json()
+    if result.mode == "smart-licensing-using-policy":
+        trust = {True: "installed", False: "not installed", None: "unknown"}[
+            lic["trust_code_installed"]]
+        state = (f"transport {lic['transport'] or 'unknown'}, trust code {trust}, last ACK "
+                 f"{lic['last_ack_received'] or 'never or unknown'}")
+    else:
+        state = " / ".join(s for s in (lic["registration_status"], lic["authorization_status"])
+                           if s) or "unknown"
+    return {
+        "hostname": result.display_name,
+        "platform": f.value("version.platform") or f.value("udi.pid") or "unknown",
+        "version": f.value("version.software") or "unknown",
+        "mode": MODE_LABELS[result.mode],
+        "state": state,
+        "flowchart": result.flowchart.label if result.flowchart else "not placed",
+        "worst": verdict(result),
+    }
+
+
 @cache
 def _environment() -> Any:
     import jinja2
@@ -69,7 +134,9 @@ def _environment() -> Any:
         pass  # no cache, only slower
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                            default_for_string=False),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=bytecode)
 
 
@@ -91,19 +158,38 @@ def render_text(results: list[DeviceResult], verbose: bool = False) -> str:
                            version=__version__, verbose=verbose, summary_rows=summary_rows)
 
 
-def render(results: list[DeviceResult], fmt: str, verbose: bool = False) -> str:
-    if fmt == "json":
+TEMPLATES = {"text": "report.txt.j2", "md": "report.md.j2", "html": "report.html.j2"}
+
+
+def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
+           template: Path | None = None) -> str:
+    """Render the results: the shipped template for the format, or the user's own."""
+    if fmt == "json" and template is None:
         return render_json(results)
-    return render_text(results, verbose=verbose)
+    env = _environment()
+    if template is not None:
+        import jinja2
+
+        env = env.overlay(loader=jinja2.FileSystemLoader(str(template.parent)))
+        tmpl = env.get_template(template.name)
+    else:
+        tmpl = env.get_template(TEMPLATES[fmt])
+    return tmpl.render(results=results, verdict=verdict, modes=MODE_LABELS, version=__version__,
+                       verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
+                       excerpt=excerpt, step_parts=step_parts, facts_table=facts_table,
+                       raw_sections=raw_sections, document=to_json_document(results))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename: never a half-written report."""
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename: never a half-written file."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # the permissions a plain open() would have given
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

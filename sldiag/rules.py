@@ -71,6 +71,8 @@ class Rule:
 
 
 FLOWCHART_FILE = "flowchart.yaml"
+# Knowledge files in rules/ that are not rules.
+DATA_FILES = {FLOWCHART_FILE, "redaction.yaml"}
 
 
 def rule_files(dirs: list[Path]) -> list[Path]:
@@ -79,7 +81,7 @@ def rule_files(dirs: list[Path]) -> list[Path]:
         if not d.is_dir():
             raise DataError(f"{d}: rules folder not found")
         files.extend(sorted(p for p in d.glob("*.yaml")
-                            if not p.name.startswith("_") and p.name != FLOWCHART_FILE))
+                            if not p.name.startswith("_") and p.name not in DATA_FILES))
     return files
 
 

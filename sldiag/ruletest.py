@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .capture import InputError, read_capture
 from .pipeline import Knowledge, analyse_capture
+from .sanitize import Sanitizer
 
 
 def test_rules(extra_dirs: list[Path] | None = None,
@@ -21,7 +22,7 @@ def test_rules(extra_dirs: list[Path] | None = None,
                 checked += 1
                 kind = "positive" if expect else "negative"
                 try:
-                    results = analyse_capture(read_capture(str(example)), knowledge)
+                    results = analyse_capture(read_capture(str(example)), knowledge, Sanitizer())
                 except InputError as exc:
                     failures.append(f"{rule.id}: {kind} example unreadable: {exc}")
                     continue

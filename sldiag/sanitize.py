@@ -1,0 +1,161 @@
+"""Sanitising: secrets never leave sldiag; serials, accounts, hostnames and IPs on request.
+
+The rules are data (rules/redaction.yaml). Every replacement happens inside a line, so line
+numbers, and with them every piece of evidence, stay valid. Counts are kept by class; the
+values themselves are never recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .resources import DataError, data_dir, load_yaml_cached
+
+OPTIONAL_CLASSES = ("serials", "accounts", "hostnames", "ips")
+
+
+@dataclass
+class _SecretRule:
+    cls: str
+    keywords: tuple[str, ...]
+    regex: re.Pattern[str]
+
+
+@dataclass
+class _BlockRule:
+    cls: str
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+
+
+@dataclass
+class _OptionalRule:
+    cls: str
+    placeholder: str
+    regexes: list[re.Pattern[str]]
+
+
+@dataclass
+class RedactionRules:
+    secrets: list[_SecretRule]
+    blocks: list[_BlockRule]
+    optional: dict[str, _OptionalRule]
+    prefilter: re.Pattern[str]
+
+
+@cache
+def load_redaction_rules() -> RedactionRules:
+    path = data_dir("rules") / "redaction.yaml"
+    doc: Any = load_yaml_cached(path)
+    try:
+        secrets = [_SecretRule(r["class"], tuple(r["keywords"]), re.compile(r["regex"]))
+                   for r in doc["secrets"]]
+        blocks = [_BlockRule(b["class"], re.compile(b["start"]), re.compile(b["end"]))
+                  for b in doc["blocks"]]
+        optional = {name: _OptionalRule(name, o["placeholder"],
+                                        [re.compile(x, re.MULTILINE) for x in o["regexes"]])
+                    for name, o in doc["optional"].items()}
+    except (KeyError, TypeError, re.error) as exc:
+        raise DataError(f"{path}: invalid redaction rule ({type(exc).__name__}: {exc})") from None
+    words = sorted({k for r in secrets for k in r.keywords} | {"BEGIN", "certificate"})
+    prefilter = re.compile("|".join(re.escape(w) for w in words))
+    return RedactionRules(secrets, blocks, optional, prefilter)
+
+
+@dataclass
+class Sanitizer:
+    """Applies the secret rules (always) and the optional classes asked for."""
+
+    classes: frozenset[str] = frozenset()
+    counts: Counter = field(default_factory=Counter)
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    _in_block: _BlockRule | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.classes) - set(OPTIONAL_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown redaction class: {', '.join(sorted(unknown))} "
+                             f"(choose from {', '.join(OPTIONAL_CLASSES)})")
+        self.rules = load_redaction_rules()
+
+    def lines(self, lines: list[str]) -> list[str]:
+        """Sanitise a capture's lines in place of order; blocks may span lines."""
+        self._in_block = None
+        if self.classes:
+            self.learn("\n".join(lines))
+        return [self.line(text) for text in lines]
+
+    def line(self, text: str) -> str:
+        rules = self.rules
+        if self._in_block is not None:
+            if self._in_block.end.search(text):
+                self._in_block = None
+            elif text.strip():
+                self.counts[self._in_block.cls] += 1
+                return re.sub(r"\S.*", f"<removed:{self._in_block.cls}>", text, count=1)
+        elif rules.prefilter.search(text):
+            for block in rules.blocks:
+                if block.start.search(text):
+                    self._in_block = block
+                    break
+            for rule in rules.secrets:
+                if any(k in text for k in rule.keywords):
+                    text = self._apply(rule, text)
+        if self.classes:
+            text = self._replace_known(text)
+        return text
+
+    def _apply(self, rule: _SecretRule, text: str) -> str:
+        match = rule.regex.search(text)
+        if not match:
+            return text
+        spans = [match.span(g) for g in ("secret", "secret2")
+                 if g in rule.regex.groupindex and match.group(g)]
+        for start, end in sorted(spans, reverse=True):
+            if text[start:end].startswith("<removed:"):
+                continue
+            text = f"{text[:start]}<removed:{rule.cls}>{text[end:]}"
+            self.counts[rule.cls] += 1
+        return text
+
+    def learn(self, text: str) -> None:
+        """Find the values of the optional classes (so each maps to one placeholder)."""
+        for cls in sorted(self.classes):
+            rule = self.rules.optional[cls]
+            table = self.mapping.setdefault(cls, {})
+            for regex in rule.regexes:
+                for m in regex.finditer(text):
+                    value = m.group("value")
+                    if value and value not in table:
+                        table[value] = self._placeholder(rule, len(table) + 1)
+
+    @staticmethod
+    def _placeholder(rule: _OptionalRule, n: int) -> str:
+        if rule.placeholder == "IP":  # keep it an address: the benchmarking range 198.18/15
+            return f"198.{18 + n // 65536}.{n // 256 % 256}.{n % 256}"
+        return rule.placeholder.format(n=n)
+
+    def _replace_known(self, text: str) -> str:
+        for cls in sorted(self.classes):
+            table = self.mapping.get(cls)
+            if not table:
+                continue
+            pattern = _alternation(tuple(sorted(table, key=len, reverse=True)), cls == "ips")
+            text, n = pattern.subn(lambda m, t=table: t[m.group(0)], text)
+            self.counts[cls] += n
+        return text
+
+    def report(self) -> dict[str, int]:
+        return dict(sorted(self.counts.items()))
+
+
+@cache
+def _alternation(values: tuple[str, ...], ip: bool) -> re.Pattern[str]:
+    body = "|".join(re.escape(v) for v in values)
+    if ip:
+        return re.compile(rf"(?<![\d.])(?:{body})(?![\d.])")
+    return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])")
