@@ -43,9 +43,18 @@ def cli() -> None:
               help="An extra folder of rule files, added to the shipped ones.")
 @click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
+@click.option("--attach-case", metavar="CASE",
+              help="Also build a bundle and upload it to this TAC case (see `sldiag attach`).")
+@click.option("--bundle-output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where --attach-case writes the bundle (default: sldiag-CASE.zip).")
+@click.option("--cxd-url", default="https://cxd.cisco.com/home/", show_default=True,
+              help="Upload endpoint for --attach-case.")
+@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="An extra CA certificate to trust for --attach-case.")
 def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str,
             show_secrets: bool, output: Path | None, rule_dirs: tuple[Path, ...],
-            encoding: str | None, verbose: bool) -> None:
+            encoding: str | None, verbose: bool, attach_case: str | None,
+            bundle_output: Path | None, cxd_url: str, ca_file: Path | None) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
@@ -75,8 +84,89 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         click.echo(text, nl=False)
     if analysis.errors:
         sys.exit(EXIT_INPUT)
+    if attach_case:
+        target = bundle_output or Path(f"sldiag-{attach_case}.zip")
+        _make_bundle(paths, target, redact, rule_dirs, encoding)
+        _attach(target, attach_case, cxd_url, ca_file, dry_run=False)
     worst = worst_severity(analysis.results)
     sys.exit(EXIT_FINDINGS if worst in {"critical", "error", "warning"} else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write (atomically), e.g. case-bundle.zip.")
+@click.option("--redact", "redact", default="", metavar="CLASSES",
+              help="Also replace serials,accounts,hostnames,ips (comma-separated) by placeholders.")
+@click.option("--rules", "rule_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+def bundle(paths: tuple[str, ...], output: Path, redact: str, rule_dirs: tuple[Path, ...],
+           encoding: str | None) -> None:
+    """Build a sanitised bundle for a TAC case: reports, facts, captures and a manifest."""
+    _make_bundle(paths, output, redact, rule_dirs, encoding)
+
+
+def _make_bundle(paths: tuple[str, ...], output: Path, redact: str,
+                 rule_dirs: tuple[Path, ...], encoding: str | None) -> Path:
+    from .bundle import build_bundle, write_bundle
+    from .pipeline import Knowledge
+
+    if any(_same_file(output, p) for p in paths):
+        fail(f"{output}: is one of the inputs; captures are never overwritten")
+    built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), _classes(redact), encoding)
+    for warning in built.warnings:
+        click.echo(f"sldiag: warning: skipped {warning}", err=True)
+    for error in built.errors:
+        click.echo(f"sldiag: {error}", err=True)
+    if built.errors or not built.results:
+        sys.exit(EXIT_INPUT)
+    try:
+        write_bundle(built, output)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")
+    removed = sum(built.redactions.values())
+    click.echo(f"{output}: {len(built.results)} device(s), {len(built.files)} files, "
+               f"{removed} value(s) redacted", err=True)
+    return output
+
+
+@cli.command()
+@click.argument("bundle_path", metavar="BUNDLE",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--case", "case", required=True, help="The TAC case (service request) number.")
+@click.option("--url", default="https://cxd.cisco.com/home/", show_default=True,
+              help="Customer eXperience Drive upload endpoint.")
+@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="An extra CA certificate to trust (inspecting proxies, tests).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+def attach(bundle_path: Path, case: str, url: str, ca_file: Path | None, dry_run: bool) -> None:
+    """Upload a bundle to the TAC case (HTTPS PUT to CXD; token from SLDIAG_CXD_TOKEN)."""
+    _attach(bundle_path, case, url, ca_file, dry_run)
+
+
+def _attach(bundle_path: Path, case: str, url: str, ca_file: Path | None, dry_run: bool) -> None:
+    from .attach import UploadError, describe, upload, validate_case
+
+    try:
+        validate_case(case)
+    except UploadError as exc:
+        fail(str(exc))
+    if dry_run:
+        click.echo(describe(bundle_path, case, url))
+        return
+    token = os.environ.get("SLDIAG_CXD_TOKEN")
+    if not token:
+        if not sys.stdin.isatty():
+            fail("no upload token: set SLDIAG_CXD_TOKEN (the case's CXD upload token)")
+        token = click.prompt(f"CXD upload token for case {case}", hide_input=True,
+                             err=True).strip()
+    try:
+        upload(bundle_path, case, token, url=url, ca_file=ca_file,
+               progress=lambda msg: click.echo(f"sldiag: {msg}", err=True))
+    except UploadError as exc:
+        fail(str(exc))
+    click.echo(f"{bundle_path}: stored in case {case}", err=True)
 
 
 @cli.group()

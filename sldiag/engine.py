@@ -49,6 +49,7 @@ class DeviceResult:
     flowchart: Stage | None = None
     lines: list[str] = field(default_factory=list, repr=False)       # the capture, sanitised
     sections: list[Any] = field(default_factory=list, repr=False)    # sections.Section
+    sanitized: bool = True   # secrets removed from the lines (unless --show-secrets)
 
     def flowchart_json(self) -> dict[str, Any] | None:
         if self.flowchart is None:

@@ -54,7 +54,7 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
             facts=facts, gaps=gaps, mode=licensing_mode(facts),
             reference_time=reference_time(facts), lines=capture.lines,
-            sections=device.sections)
+            sections=device.sections, sanitized=sanitizer is not None)
         run_rules(result, knowledge.rules)
         place_on_flowchart(result, knowledge.flowchart)
         results.append(result)

@@ -90,11 +90,18 @@ def facts_table(result: DeviceResult) -> list[tuple[str, str, str]]:
 
 def raw_sections(result: DeviceResult) -> list[tuple[str, int, list[tuple[int, str]]]]:
     """The command outputs sldiag read, as (command, first line, numbered lines)."""
+    from .sanitize import CONFIG_COMMANDS, netconan_lines
+
     used = []
     for section in result.sections:
         if section.command and section.lines:
+            lines = section.lines
+            if section.command in CONFIG_COMMANDS and result.sanitized:
+                # Shown in full: also remove what only netconan knows as a secret.
+                texts = netconan_lines([t for _, t in lines])
+                lines = [(n, t) for (n, _), t in zip(lines, texts, strict=True)]
             used.append((section.typed if section.form == "prompt" else section.command,
-                         section.header_line or section.lines[0][0], section.lines))
+                         section.header_line or section.lines[0][0], lines))
     return used
 
 

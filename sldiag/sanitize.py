@@ -16,6 +16,9 @@ from typing import Any
 from .resources import DataError, data_dir, load_yaml_cached
 
 OPTIONAL_CLASSES = ("serials", "accounts", "hostnames", "ips")
+NETCONAN_SALT = "sldiag"  # fixed: the same secret always gets the same substitute
+# Sections that are configuration, where netconan (a configuration anonymiser) applies.
+CONFIG_COMMANDS = {"show running-config", "show running-config all", "show startup-config"}
 
 
 @dataclass
@@ -109,6 +112,13 @@ class Sanitizer:
             text = self._replace_known(text)
         return text
 
+    def knows_secret(self, text: str) -> bool:
+        """Whether a secret rule recognises this line (no counting, no state)."""
+        if not self.rules.prefilter.search(text):
+            return False
+        return any(any(k in text for k in rule.keywords) and rule.regex.search(text)
+                   for rule in self.rules.secrets)
+
     def _apply(self, rule: _SecretRule, text: str) -> str:
         match = rule.regex.search(text)
         if not match:
@@ -159,3 +169,24 @@ def _alternation(values: tuple[str, ...], ip: bool) -> re.Pattern[str]:
     if ip:
         return re.compile(rf"(?<![\d.])(?:{body})(?![\d.])")
     return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])")
+
+
+def netconan_lines(lines: list[str]) -> list[str]:
+    """netconan's password anonymisation, line for line (same number of lines back)."""
+    try:
+        from netconan.anonymize_files import FileAnonymizer
+    except ImportError:  # pragma: no cover - a dependency; without it our own rules remain
+        return list(lines)
+    import io
+    import logging
+
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)  # netconan warns on the root logger about scrubbed lines
+    try:
+        out = io.StringIO()
+        FileAnonymizer(anon_pwd=True, anon_ip=False, salt=NETCONAN_SALT).anonymize_io(
+            io.StringIO("\n".join(lines) + "\n"), out)
+    finally:
+        logging.disable(previous)
+    result = out.getvalue().split("\n")[: len(lines)]
+    return result if len(result) == len(lines) else list(lines)
