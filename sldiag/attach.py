@@ -12,7 +12,6 @@ import hashlib
 import http.client
 import os
 import re
-import socket
 import ssl
 import time
 from collections.abc import Callable
