@@ -65,6 +65,34 @@ def excerpt(result: DeviceResult, evidence: dict[str, Any], context: int = 2
     return [(n, result.lines[n - 1], n == number) for n in range(first, last + 1)]
 
 
+def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int = 2
+             ) -> list[tuple[str, list[tuple[int, str, bool]]]]:
+    """Evidence as readable blocks: cited lines of one file that are close together share one
+    excerpt, each cited line marked. Returns (file, [(line, text, cited)]) blocks."""
+    blocks: list[tuple[str, list[tuple[int, str, bool]]]] = []
+    by_file: dict[str, set[int]] = {}
+    texts: dict[tuple[str, int], str] = {}
+    for e in evidence:
+        by_file.setdefault(e["file"], set()).add(e["line"])
+        texts[(e["file"], e["line"])] = e["text"]
+    for file in sorted(by_file):
+        cited = sorted(by_file[file])
+        if file != result.source or not result.lines:
+            blocks.extend((file, [(n, texts[(file, n)], True)]) for n in cited)
+            continue
+        group: list[int] = []
+        for n in cited + [None]:  # type: ignore[list-item]
+            if group and (n is None or n - group[-1] > 2 * context + 1):
+                first = max(1, group[0] - context)
+                last = min(len(result.lines), group[-1] + context)
+                blocks.append((file, [(k, result.lines[k - 1], k in group)
+                                      for k in range(first, last + 1)]))
+                group = []
+            if n is not None:
+                group.append(n)
+    return blocks
+
+
 def step_parts(step: str) -> list[tuple[str, str]]:
     """Split a next step into prose and commands (`...`), so commands can be copied."""
     parts: list[tuple[str, str]] = []
@@ -183,7 +211,8 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
         tmpl = env.get_template(TEMPLATES[fmt])
     return tmpl.render(results=results, verdict=verdict, modes=MODE_LABELS, version=__version__,
                        verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
-                       excerpt=excerpt, step_parts=step_parts, facts_table=facts_table,
+                       excerpt=excerpt, excerpts=excerpts, step_parts=step_parts,
+                       facts_table=facts_table,
                        raw_sections=raw_sections, document=to_json_document(results))
 
 
