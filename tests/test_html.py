@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from .conftest import ROOT, run_cli
+from .conftest import run_cli
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(n)), None)
