@@ -204,3 +204,24 @@ def test_several_devices_start_with_a_summary_table():
     assert lines[2].split()[:3] == ["SW-ACC-21", "samples/state-healthy-and-authorization-expired.two-devices.log",
                                     "REGISTERED/AUTHORIZED"]
     assert "ERROR - Scenario #5" in lines[3]
+
+
+def test_own_template(tmp_path):
+    template = tmp_path / "ticket.txt.j2"
+    template.write_text("{% for r in results %}{{ r.hostname }}: {{ verdict(r) }}\n"
+                        "{% for f in r.findings %}- {{ f.rule_id }} ({{ f.evidence | length }} lines)\n"
+                        "{% endfor %}{% endfor %}")
+    proc = run_cli("analyze", "--template", str(template), "samples/09-data-signature.session.log")
+    out = proc.stdout.decode()
+    assert out.startswith("SW-ACC-12: ERROR - Scenario #9:")
+    assert "- sl-scenario-09-data-signature-mismatch (" in out
+
+
+def test_markdown_report():
+    proc = run_cli("analyze", "--format", "md", "samples/state-healthy-and-authorization-expired.two-devices.log")
+    out = proc.stdout.decode()
+    assert out.startswith("# Smart Licensing diagnosis")
+    assert "| Device | Source | Mode | State | Worst finding |" in out
+    assert "## SW-ACC-22" in out and "`license smart renew auth`" in out
+    # the cited line, marked, with its own two-space indent
+    assert ">    93    Status: AUTHORIZATION EXPIRED on May 30 13:07:02 2019 UTC" in out
