@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,8 +26,41 @@ def cli() -> None:
     """Diagnose Cisco Smart Licensing on IOS-XE switches from what they print."""
 
 
+def _fleet_options(func: Any) -> Any:
+    options = [
+        click.option("--host", "hosts", multiple=True, metavar="HOST[:PORT]",
+                     help="A device to collect from (repeatable); NAME=HOST[:PORT] names it."),
+        click.option("--hosts-file",
+                     type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="A text file of hosts, one per line."),
+        click.option("--inventory",
+                     type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="A Nornir SimpleInventory hosts.yaml (groups.yaml and "
+                          "defaults.yaml beside it)."),
+        click.option("--nornir-config",
+                     type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="A Nornir config file: any inventory plugin Nornir can load."),
+        click.option("--workers", default=10, show_default=True, type=click.IntRange(1, 500),
+                     help="Devices collected in parallel."),
+        click.option("--username", default=lambda: os.environ.get("SLDIAG_USERNAME"),
+                     help="SSH user when the inventory has none [env SLDIAG_USERNAME]."),
+        click.option("--enable", "ask_enable", is_flag=True,
+                     help="Ask for an enable secret [or env SLDIAG_ENABLE_SECRET]."),
+        click.option("--timeout", default=30.0, show_default=True, type=float,
+                     help="Seconds to connect and to wait for each command."),
+        click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path),
+                     help="sldiag's own known_hosts (default ~/.config/sldiag/known_hosts)."),
+        click.option("--accept-new-host-keys", is_flag=True,
+                     help="Trust a first-seen host key and record it (a changed key is "
+                          "always refused)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]),
               default="text", show_default=True,
               help="text for a terminal, md or html for people and TAC cases, json for programs.")
@@ -51,10 +85,14 @@ def cli() -> None:
               help="Upload endpoint for --attach-case.")
 @click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="An extra CA certificate to trust for --attach-case.")
+@_fleet_options
+@click.option("--captures", "capture_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --host/--inventory: keep the collected captures in this folder.")
 def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str,
             show_secrets: bool, output: Path | None, rule_dirs: tuple[Path, ...],
             encoding: str | None, verbose: bool, attach_case: str | None,
-            bundle_output: Path | None, cxd_url: str, ca_file: Path | None) -> None:
+            bundle_output: Path | None, cxd_url: str, ca_file: Path | None,
+            capture_dir: Path | None, **fleet: Any) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
@@ -63,6 +101,27 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
     from .pipeline import Knowledge, analyse_paths
     from .report import render, worst_severity, write_atomically
 
+    live = fleet["hosts"] or fleet["hosts_file"] or fleet["inventory"] or fleet["nornir_config"]
+    unreachable: list[str] = []
+    if live:
+        import tempfile
+
+        if capture_dir is None:
+            import atexit
+            import shutil
+
+            folder = Path(tempfile.mkdtemp(prefix="sldiag-captures-"))
+            atexit.register(shutil.rmtree, folder, True)  # --captures keeps them
+        else:
+            folder = capture_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        outcome = _run_fleet(fleet, folder, analyse=False)
+        unreachable = sorted(outcome.failed)
+        paths = tuple(paths) + tuple(r["capture"] for r in outcome.collected.values())
+        if not paths:
+            sys.exit(EXIT_INPUT)
+    elif not paths:
+        fail("give capture files to analyse, or devices with --host/--inventory")
     if output is not None and any(_same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
     knowledge = Knowledge.load(list(rule_dirs))
@@ -82,7 +141,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
             fail(f"{output}: cannot write ({exc.strerror or exc})")
     else:
         click.echo(text, nl=False)
-    if analysis.errors:
+    if analysis.errors or unreachable:
         sys.exit(EXIT_INPUT)
     if attach_case:
         target = bundle_output or Path(f"sldiag-{attach_case}.zip")
@@ -167,6 +226,104 @@ def _attach(bundle_path: Path, case: str, url: str, ca_file: Path | None, dry_ru
     except UploadError as exc:
         fail(str(exc))
     click.echo(f"{bundle_path}: stored in case {case}", err=True)
+
+
+@cli.command()
+@_fleet_options
+@click.option("-o", "--output", "output_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for one capture per device and the collection log.")
+def collect(output_dir: Path, **fleet: Any) -> None:
+    """Collect the licensing commands from switches (read-only) into capture files."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    outcome = _run_fleet(fleet, output_dir, analyse=False)
+    sys.exit(EXIT_INPUT if outcome.failed else EXIT_OK)
+
+
+def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool) -> Any:
+    from .collect import (
+        CollectOptions,
+        build_nornir,
+        default_known_hosts,
+        netmiko_extras,
+        parse_host,
+        read_host_list,
+        run_fleet,
+    )
+
+    hosts = [parse_host(h) for h in fleet["hosts"]]
+    if fleet["hosts_file"]:
+        hosts += read_host_list(fleet["hosts_file"])
+    sources = [bool(hosts), bool(fleet["inventory"]), bool(fleet["nornir_config"])]
+    if sum(sources) != 1:
+        fail("give devices one way: --host/--hosts-file, --inventory, or --nornir-config")
+    password = os.environ.get("SLDIAG_PASSWORD")
+    secret = os.environ.get("SLDIAG_ENABLE_SECRET")
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("SSH password (empty: take it from the inventory)",
+                                hide_input=True, default="", show_default=False, err=True) or None
+    if fleet["ask_enable"] and secret is None:
+        secret = click.prompt("Enable secret", hide_input=True, err=True)
+    options = CollectOptions(output_dir=output_dir, read_timeout=fleet["timeout"],
+                             analyse=analyse,
+                             known_hosts=fleet["known_hosts"] or default_known_hosts(),
+                             accept_new_host_keys=fleet["accept_new_host_keys"])
+    try:
+        nr = build_nornir(hosts=hosts, inventory=fleet["inventory"],
+                          nornir_config=fleet["nornir_config"], workers=fleet["workers"],
+                          username=fleet["username"], password=password, secret=secret,
+                          extras=netmiko_extras(options, fleet["timeout"]))
+    except Exception as exc:  # nornir raises many kinds for a bad inventory
+        fail(f"cannot load the inventory ({type(exc).__name__}: {exc})")
+    outcome = _with_progress(nr, options, run_fleet)
+    _fleet_table(outcome)
+    if output_dir is not None:
+        from .report import write_atomically
+
+        log = [f"{name}: collected {r['capture']}" + (
+               f" (refused: {', '.join(r['rejected'])})" if r["rejected"] else "")
+               for name, r in outcome.collected.items()]
+        log += [f"{name}: FAILED: {reason}" for name, reason in outcome.failed.items()]
+        write_atomically(output_dir / "collection.log", "\n".join(sorted(log)) + "\n")
+    for name, reason in outcome.failed.items():
+        click.echo(f"sldiag: {name}: {reason}", err=True)
+    return outcome
+
+
+def _with_progress(nr: Any, options: Any, run: Any) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    total = len(nr.inventory.hosts)
+    console = Console(stderr=True)
+    with Progress(TextColumn("collecting"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[failed]} failed"), console=console,
+                  transient=True, disable=not console.is_terminal) as progress:
+        bar = progress.add_task("collect", total=total, failed=0)
+        failed = 0
+
+        def done(_name: str, ok: bool) -> None:
+            nonlocal failed
+            failed += 0 if ok else 1
+            progress.update(bar, advance=1, failed=failed)
+
+        return run(nr, options, on_done=done)
+
+
+def _fleet_table(outcome: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="sldiag collection", show_lines=False)
+    for column in ("device", "result", "detail"):
+        table.add_column(column)
+    for name, result in sorted(outcome.collected.items()):
+        devices = result.get("devices") or []
+        worst = devices[0]["verdict"] if devices else (result.get("capture") or "")
+        table.add_row(name, "collected", worst)
+    for name, reason in sorted(outcome.failed.items()):
+        table.add_row(name, "FAILED", reason)
+    Console(stderr=True, width=160).print(table)
 
 
 @cli.group()

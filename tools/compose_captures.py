@@ -705,6 +705,9 @@ def rule_examples() -> dict[str, str | bytes]:
         "c3850-old", [("show license", classic_show_license())])
     ex["capture-license-command-rejected/positive-invalid-input.txt"] = session("c3850-old", [
         ("show license all", "                      ^\n% Invalid input detected at '^' marker.\n"),
+        ("show license status", "                      ^\n% Invalid input detected at '^' marker.\n")])
+    ex["capture-license-command-rejected/negative-classic-answered.txt"] = session("c3850-old", [
+        ("show license all", "                      ^\n% Invalid input detected at '^' marker.\n"),
         ("show license", classic_show_license())])
     ex["capture-no-licensing-output/positive-interfaces-only.txt"] = session(
         sw.hostname, [("show interfaces status", show_interfaces_status())])

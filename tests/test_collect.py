@@ -1,0 +1,201 @@
+"""Live collection against fake IOS-XE switches over real SSH on 127.0.0.1 (FakeNOS)."""
+
+from __future__ import annotations
+
+import json
+import os
+from unittest import mock
+
+import pytest
+
+from sldiag.collect import (
+    ALLOWED_COMMANDS,
+    CollectOptions,
+    CommandRefused,
+    build_nornir,
+    netmiko_extras,
+    run_fleet,
+    send_allowed,
+)
+
+from .conftest import run_cli
+from .fakefleet import (
+    PASSWORD,
+    USER,
+    free_ports,
+    hanging_nos_file,
+    host_key,
+    inventory,
+    known_hosts_line,
+    nos_file,
+    outputs_of,
+)
+
+fakenos = pytest.importorskip("fakenos")
+
+# sample -> the finding its device must produce (the sample's own diagnosis).
+SCENARIOS = {
+    "01-product-already-registered.showtech.txt": "sl-scenario-01-product-already-registered",
+    "02-try-again.session.log": "sl-scenario-02-request-not-processed",
+    "03-clock-offset.session.log": "sl-scenario-03-clock-offset",
+    "06-onprem-certificate.session.log": "sl-scenario-06-onprem-certificate-mismatch",
+    "08-out-of-compliance.session.log": "sl-scenario-08-out-of-compliance",
+    "09-data-signature.session.log": "sl-scenario-09-data-signature-mismatch",
+    "slup-trust-missing.session.log": "slup-trust-code-missing",
+    "slup-cslu-unreachable.showtech.txt": "slup-cslu-unreachable",
+}
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory):
+    """24 switches: three of each scenario, plus the misbehaving ones used below."""
+    folder = tmp_path_factory.mktemp("fakenos")
+    key = host_key(folder)
+    names = sorted(SCENARIOS)
+    ports = free_ports(len(names) * 3 + 2)
+    hosts, expected = {}, {}
+    for i, sample in enumerate(names):
+        nos = nos_file(folder, f"nos{i}", outputs_of(sample))
+        for copy in range(3):
+            name = f"sw{i:02d}{copy}"
+            hosts[name] = {"port": ports[i * 3 + copy], "nos": {"plugin": str(nos)}}
+            expected[name] = SCENARIOS[sample]
+    silent = hanging_nos_file(folder, outputs_of("02-try-again.session.log"),
+                              hang="show license all", seconds=8)
+    hosts["mute"] = {"port": ports[-2], "nos": {"plugin": str(silent)}}
+    hosts["healthy"] = {"port": ports[-1], "nos": {"plugin": str(nos_file(
+        folder, "healthy", outputs_of("state-healthy-and-authorization-expired.two-devices.log",
+                                      reject_missing=True)))}}
+    net = fakenos.FakeNOS(inventory=inventory(key, hosts))
+    net.start()
+    known = folder / "known_hosts"
+    known.write_text("".join(known_hosts_line(h["port"], key) for h in hosts.values()))
+    try:
+        yield {"hosts": hosts, "expected": expected, "known": known, "key": key,
+               "folder": folder}
+    finally:
+        net.stop()
+
+
+def _run(fleet, names, tmp_path, password=PASSWORD, workers=12, timeout=20.0,
+         known=None, accept_new_host_keys=False):
+    hosts = [{"name": n, "hostname": "127.0.0.1", "port": fleet["hosts"][n]["port"]}
+             for n in names]
+    opts = CollectOptions(output_dir=tmp_path, read_timeout=timeout,
+                          known_hosts=known or fleet["known"],
+                          accept_new_host_keys=accept_new_host_keys)
+    nr = build_nornir(hosts=hosts, workers=workers, username=USER, password=password,
+                      extras=netmiko_extras(opts, 10.0))
+    return run_fleet(nr, opts)
+
+
+def test_fleet_of_24_each_device_gets_its_diagnosis(fleet, tmp_path):
+    outcome = _run(fleet, sorted(fleet["expected"]), tmp_path)
+    assert outcome.failed == {}
+    assert len(outcome.collected) == 24
+    for name, result in outcome.collected.items():
+        (device,) = result["devices"]
+        assert device["hostname"] == name
+        assert fleet["expected"][name] in [f["id"] for f in device["findings"]], name
+        assert (tmp_path / f"{name}.log").read_text().startswith(f"{name}#show version")
+
+
+def test_rejected_command_is_recorded_and_skipped(fleet, tmp_path):
+    outcome = _run(fleet, ["healthy"], tmp_path)
+    result = outcome.collected["healthy"]
+    assert "show license tech support" not in result["rejected"]  # legacy plan: not asked
+    assert "show license summary" in result["rejected"]             # not in the sample: refused
+    assert "% Invalid input detected" in (tmp_path / "healthy.log").read_text()
+    ids = [f["id"] for f in result["devices"][0]["findings"]]
+    assert ids == ["sl-state-registered-authorized"]  # rejected extras cost nothing else
+
+
+def test_device_that_never_answers_times_out_alone(fleet, tmp_path):
+    outcome = _run(fleet, ["mute", "sw000"], tmp_path, timeout=3.0)
+    assert "timeout" in outcome.failed["mute"]
+    assert "sw000" in outcome.collected
+
+
+def test_wrong_password(fleet, tmp_path):
+    outcome = _run(fleet, ["sw010"], tmp_path, password="wrong")
+    assert outcome.failed["sw010"].startswith("authentication failed")
+
+
+def test_closed_port(fleet, tmp_path):
+    (port,) = free_ports(1)
+    opts = CollectOptions(output_dir=tmp_path, known_hosts=fleet["known"])
+    nr = build_nornir(hosts=[{"name": "gone", "hostname": "127.0.0.1", "port": port}],
+                      username=USER, password=PASSWORD, extras=netmiko_extras(opts, 5.0))
+    outcome = run_fleet(nr, opts)
+    assert outcome.failed["gone"].startswith("connection refused")
+
+
+def test_host_key_changed_is_refused(fleet, tmp_path):
+    import paramiko
+
+    other = tmp_path / "other_key"
+    paramiko.RSAKey.generate(2048).write_private_key_file(str(other))
+    known = tmp_path / "known_hosts"
+    known.write_text(known_hosts_line(fleet["hosts"]["sw020"]["port"], other))
+    for accept in (False, True):  # a changed key is refused even with --accept-new-host-keys
+        outcome = _run(fleet, ["sw020"], tmp_path, known=known, accept_new_host_keys=accept)
+        assert outcome.failed["sw020"].startswith("host key mismatch")
+
+
+def test_unknown_host_key_refused_then_accepted_and_recorded(fleet, tmp_path):
+    known = tmp_path / "fresh_known_hosts"
+    outcome = _run(fleet, ["sw030"], tmp_path, known=known)
+    assert outcome.failed["sw030"].startswith("unknown host key")
+    outcome = _run(fleet, ["sw030"], tmp_path, known=known, accept_new_host_keys=True)
+    assert "sw030" in outcome.collected
+    port = fleet["hosts"]["sw030"]["port"]
+    assert known.read_text().startswith(f"[127.0.0.1]:{port} ssh-rsa ")
+    outcome = _run(fleet, ["sw030"], tmp_path, known=known)  # now known: strict check passes
+    assert "sw030" in outcome.collected
+
+
+def test_only_allow_listed_commands_can_be_sent():
+    connection = mock.Mock()
+    for command in ("configure terminal", "write memory", "license smart deregister",
+                    "reload", "show running-config\nconfigure terminal", "show license all | redirect flash:x"):
+        with pytest.raises(CommandRefused):
+            send_allowed(connection, command, 5.0)
+    connection.send_command.assert_not_called()  # refused before any byte left
+    send_allowed(connection, "show license all", 5.0)
+    connection.send_command.assert_called_once()
+    assert all(c.startswith(("show ", "terminal ")) for c in ALLOWED_COMMANDS)
+
+
+def test_cli_collect_and_analyze_with_an_inventory(fleet, tmp_path):
+    inv = tmp_path / "hosts.yaml"
+    inv.write_text(json.dumps({
+        "dist-1": {"hostname": "127.0.0.1", "port": fleet["hosts"]["sw050"]["port"],
+                   "platform": "ios", "groups": ["campus"]},
+        "dist-2": {"hostname": "127.0.0.1", "port": fleet["hosts"]["sw060"]["port"]}}))
+    (tmp_path / "groups.yaml").write_text(json.dumps({"campus": {"data": {"site": "hq"}}}))
+    (tmp_path / "defaults.yaml").write_text(json.dumps({"username": USER}))
+    env = {**os.environ, "SLDIAG_PASSWORD": PASSWORD}
+    out = tmp_path / "captures"
+    proc = run_cli("collect", "--inventory", str(inv), "--known-hosts", str(fleet["known"]),
+                   "-o", str(out), env=env)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert sorted(p.name for p in out.iterdir()) == ["collection.log", "dist-1.log", "dist-2.log"]
+    assert PASSWORD.encode() not in proc.stdout + proc.stderr
+    report = run_cli("analyze", "--format", "json", "--inventory", str(inv),
+                     "--known-hosts", str(fleet["known"]), env=env)
+    devices = json.loads(report.stdout)["devices"]
+    # Hostnames come from the switches' prompts; the captures are named after the inventory.
+    assert sorted(d["hostname"] for d in devices) == ["sw050", "sw060"]
+    assert sorted(d["source"].rsplit("/", 1)[-1] for d in devices) == ["dist-1.log", "dist-2.log"]
+    assert report.returncode == 1  # findings, all devices reached
+
+
+def test_cli_unreachable_device_is_named_and_exit_is_nonzero(fleet, tmp_path):
+    (port,) = free_ports(1)
+    env = {**os.environ, "SLDIAG_PASSWORD": PASSWORD}
+    proc = run_cli("analyze", "--host", f"good=127.0.0.1:{fleet['hosts']['sw070']['port']}",
+                   "--host", f"gone=127.0.0.1:{port}", "--known-hosts", str(fleet["known"]),
+                   "--username", USER, env=env)
+    assert proc.returncode == 2
+    assert b"gone: connection refused" in proc.stderr
+    assert b"== sw070  (" in proc.stdout and b"/good.log)" in proc.stdout
