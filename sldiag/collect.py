@@ -358,6 +358,10 @@ def run_fleet(nr: Any, options: CollectOptions,
     for name, multi in sorted(aggregated.items()):
         if multi.failed:
             exc = next((r.exception for r in multi if r.exception), None)
+            if os.environ.get("SLDIAG_DEBUG") and exc is not None:
+                import traceback
+
+                traceback.print_exception(exc)
             outcome.failed[name] = explain_failure(exc) if exc else "failed"
         else:
             outcome.collected[name] = multi[0].result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,16 +90,19 @@ class _TrackedFSM(textfsm.TextFSM):
         self._prov = {}
 
 
-_FSM_CACHE: dict[Path, _TrackedFSM] = {}
+# A compiled FSM holds the state of the parse in progress: one set per thread (fleet
+# collection analyses devices in parallel threads).
+_FSM_CACHE = threading.local()
 
 
 def run_template(spec: TemplateSpec, numbered: list[tuple[int, str]]
                  ) -> tuple[list[Record], list[int]]:
-    fsm = _FSM_CACHE.get(spec.path)
+    cache: dict[Path, _TrackedFSM] = _FSM_CACHE.__dict__.setdefault("fsms", {})
+    fsm = cache.get(spec.path)
     if fsm is None:
         with open(spec.path, encoding="utf-8") as fh:
             fsm = _TrackedFSM(fh)
-        _FSM_CACHE[spec.path] = fsm
+        cache[spec.path] = fsm
     return fsm.parse_numbered(numbered)
 
 

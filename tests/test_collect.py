@@ -199,3 +199,30 @@ def test_cli_unreachable_device_is_named_and_exit_is_nonzero(fleet, tmp_path):
     assert proc.returncode == 2
     assert b"gone: connection refused" in proc.stderr
     assert b"== sw070  (" in proc.stdout and b"/good.log)" in proc.stdout
+
+
+def test_cli_nornir_config_and_hosts_file(fleet, tmp_path):
+    """Any Nornir inventory plugin through a Nornir config file; and a plain host list."""
+    hosts = tmp_path / "hosts.yaml"
+    hosts.write_text(json.dumps({"core-a": {"hostname": "127.0.0.1", "port": fleet["hosts"]["sw001"]["port"],
+                                            "username": USER, "password": PASSWORD}}))
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps({"inventory": {"plugin": "SimpleInventory",
+                                                "options": {"host_file": str(hosts)}}}))
+    out = tmp_path / "via-config"
+    proc = run_cli("collect", "--nornir-config", str(config), "--known-hosts", str(fleet["known"]),
+                   "-o", str(out), env={k: v for k, v in os.environ.items() if k != "SLDIAG_PASSWORD"},
+                   stdin=b"")
+    assert proc.returncode == 0, proc.stderr.decode()[-1500:]
+    assert (out / "core-a.log").is_file()
+    listing = tmp_path / "switches.txt"
+    listing.write_text(f"# access layer\n127.0.0.1:{fleet['hosts']['sw011']['port']}\n\n"
+                       f"edge=127.0.0.1:{fleet['hosts']['sw021']['port']}  # closet 2\n")
+    out = tmp_path / "via-list"
+    proc = run_cli("collect", "--hosts-file", str(listing), "--username", USER,
+                   "--known-hosts", str(fleet["known"]), "-o", str(out),
+                   env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    assert proc.returncode == 0, proc.stderr.decode()[-1500:]
+    port = fleet["hosts"]["sw011"]["port"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["collection.log", f"127.0.0.1_{port}.log", "edge.log"])

@@ -262,3 +262,22 @@ def test_agent_6_layout_and_benign_values_stay_quiet(knowledge):
     assert f.value("usage_reporting.reporting_interval") == 0
     assert f.value("usage_reporting.last_ack_received").utcoffset().total_seconds() == 5.5 * 3600
     assert [x.rule_id for x in result.findings] == ["sl-state-using-policy"]
+
+
+def test_parallel_analyses_do_not_share_parser_state(knowledge):
+    """Fleet collection analyses devices in threads: each must get its own results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["02-try-again.session.log", "08-out-of-compliance.session.log",
+             "09-data-signature.session.log", "slup-trust-missing.session.log"] * 12
+    expected = {n: [f.rule_id for r in analyse_capture(read_capture(str(ROOT / "samples" / n)),
+                                                        knowledge) for f in r.findings]
+                for n in set(names)}
+
+    def run(name):
+        results = analyse_capture(read_capture(str(ROOT / "samples" / name)), knowledge)
+        return name, [f.rule_id for r in results for f in r.findings]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        for name, got in pool.map(run, names):
+            assert got == expected[name], name
