@@ -1,0 +1,89 @@
+"""Malformed captures: each gets its clean outcome, never a traceback."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .conftest import ROOT, run_cli
+
+FOLDER = ROOT / "tests" / "data" / "malformed"
+# file -> (exit status, text on stderr for errors / in the report otherwise)
+EXPECTED = {
+    "01-empty.txt": (2, "file is empty"),
+    "02-only-blank-lines.txt": (2, "file is empty"),
+    "03-nul-bytes.txt": (2, "binary file, not a text capture"),
+    "04-elf-binary.bin.txt": (2, "binary file, not a text capture"),
+    "05-png-image.txt": (2, "binary file, not a text capture"),
+    "06-latin1.txt": (2, "06-latin1.txt:3: not valid UTF-8 (byte 0xe9)"),
+    "07-invalid-utf8-middle.txt": (2, "not valid UTF-8 (byte 0xff)"),
+    "08-truncated-gzip.txt.gz": (2, "gzip data is truncated or corrupt"),
+    "09-corrupt-gzip.txt.gz": (2, "gzip data is truncated or corrupt"),
+    "10-truncated-show-license-all.txt": (2, "capture ends inside 'show license all'"),
+    "11-truncated-mid-line.txt": (2, "capture ends inside 'show license all'"),
+    "12-utf16-bom.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "13-utf8-bom.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "14-crlf.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "15-ansi-colours.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "16-more-residue.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "17-backspaces.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "18-no-licensing-at-all.txt": (1, "No licensing output in the capture"),
+    "19-random-prose.txt": (1, "No licensing output in the capture"),
+    "20-only-prompts.txt": (1, "No licensing output in the capture"),
+    "21-garbled-license-all.txt": (0, "Parse gaps: 5 line(s) not understood"),
+    "22-duplicated-lines.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "23-shuffled-blocks.txt": (2, "capture ends inside 'show license all'"),
+    "24-very-long-line.txt": (1, "No licensing output in the capture"),
+    "25-bare-cr-redraws.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "26-tabs-instead-of-spaces.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "27-command-rejected.txt": (1, "The switch rejected a licensing command"),
+    "28-impossible-dates.txt": (0, "Parse gaps: 2 line(s) not understood"),
+    "29-unknown-timezone.txt": (0, "Parse gaps: 9 line(s) not understood"),
+    "30-control-characters.txt": (0, "Verdict: INFO - Registered and authorized"),
+    "31-show-tech-cut-after-delimiter.txt": (2, "capture ends inside 'show license all'"),
+    "32-mixed-encodings.txt": (2, "not valid UTF-8 (byte 0xe9)"),
+}
+
+
+def test_folder_and_table_agree():
+    assert len(EXPECTED) >= 30
+    assert sorted(p.name for p in FOLDER.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_malformed_capture(name):
+    status, text = EXPECTED[name]
+    proc = run_cli("analyze", str(FOLDER / name))
+    err, out = proc.stderr.decode(), proc.stdout.decode()
+    assert proc.returncode == status, (out[-500:], err)
+    assert "Traceback" not in err + out
+    if status == 2:
+        assert err.count("\n") == 1 and text in err, err
+    else:
+        assert text in out and err == ""
+
+
+def test_folder_run_skips_bad_files_with_warnings_and_analyses_the_rest(tmp_path):
+    import shutil
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(ROOT / "samples" / "09-data-signature.session.log", folder / "good.log")
+    shutil.copy(FOLDER / "03-nul-bytes.txt", folder / "junk.txt")
+    (folder / "loop").symlink_to(folder / "loop")          # a symlink loop
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to(folder)              # a directory loop: not followed
+    os.mkfifo(folder / "pipe")                              # a special file: never opened
+    unreadable = folder / "secret.txt"
+    unreadable.write_text("SW1#show license status\n")
+    unreadable.chmod(0)
+    proc = run_cli("analyze", str(folder))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1  # findings in good.log; skipped files only warn
+    assert b"Scenario #9" in proc.stdout
+    assert "warning: skipped" in err and "junk.txt: binary file" in err
+    assert "pipe: not a regular file" in err and "loop: no such file" in err
+    if os.geteuid() != 0:  # root reads anything
+        assert "secret.txt: permission denied" in err
+    assert "Traceback" not in err
