@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test fuzz lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,12 @@ test: $(STAMP)
 	$(BIN)/sldiag rules test
 	$(BIN)/pytest
 
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_properties.py
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_small.py
+	$(BIN)/python benchmarks/bench_collect.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

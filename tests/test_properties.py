@@ -1,0 +1,135 @@
+"""Property-based tests: whatever bytes come in, the only failure is a clean InputError.
+
+CI runs a small example budget; `make fuzz` runs the same properties with a large one
+(HYPOTHESIS_PROFILE=fuzz).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sldiag.capture import InputError, clean_text, read_capture  # noqa: E402
+from sldiag.pipeline import Knowledge, analyse_capture  # noqa: E402
+from sldiag.sanitize import Sanitizer  # noqa: E402
+
+from .conftest import ROOT  # noqa: E402
+
+settings.register_profile("ci", max_examples=40, deadline=timedelta(seconds=10),
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=3000, deadline=timedelta(seconds=20),
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+KNOWLEDGE = Knowledge.load()
+SAMPLE_TEXTS = [p.read_bytes() for p in sorted((ROOT / "samples").iterdir())
+                if not p.name.endswith(".gz")]
+SAMPLE_TEXTS += [p.read_bytes() for p in sorted((ROOT / "rules" / "examples").rglob("*.txt"))][:40]
+RESIDUE = [b"\r\n", b"\x1b[1;31m", b"\x1b[0m", b"\x08", b" --More-- ", b"\x00", b"\r",
+           b"<--- More --->", b"\xff", b"\t", b"%SMART_LIC-3-COMM_FAILED: ", b"SW9#show license all\n",
+           b"------------------ show license status ------------------\n"]
+
+
+def analyse_bytes(tmp_path_factory, data: bytes) -> None:
+    """The end-to-end property: a report, or one clean InputError."""
+    path = tmp_path_factory.mktemp("p") / "capture.txt"
+    path.write_bytes(data)
+    try:
+        capture = read_capture(str(path))
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    try:
+        results = analyse_capture(capture, KNOWLEDGE, Sanitizer())
+    except InputError as exc:  # truncation is found while sectioning
+        assert "\n" not in str(exc)
+        return
+    for result in results:
+        for finding in result.findings:
+            assert finding.evidence
+
+
+@given(st.binary(max_size=4096))
+def test_random_bytes(tmp_path_factory, data):
+    analyse_bytes(tmp_path_factory, data)
+
+
+@given(st.sampled_from(SAMPLE_TEXTS), st.integers(min_value=0, max_value=200_000))
+def test_truncated_samples(tmp_path_factory, text, cut):
+    analyse_bytes(tmp_path_factory, text[: cut % (len(text) + 1)])
+
+
+@given(st.sampled_from(SAMPLE_TEXTS), st.randoms(use_true_random=False))
+def test_shuffled_and_duplicated_lines(tmp_path_factory, text, rnd):
+    lines = text.split(b"\n")
+    rnd.shuffle(lines)
+    extra = [rnd.choice(lines) for _ in range(rnd.randint(0, 20))]
+    analyse_bytes(tmp_path_factory, b"\n".join(lines + extra))
+
+
+@given(st.sampled_from(SAMPLE_TEXTS),
+       st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(RESIDUE)), max_size=30))
+def test_terminal_residue_anywhere(tmp_path_factory, text, insertions):
+    data = bytearray(text)
+    for position, piece in insertions:
+        at = position % (len(data) + 1)
+        data[at:at] = piece
+    analyse_bytes(tmp_path_factory, bytes(data))
+
+
+@given(st.sampled_from(SAMPLE_TEXTS), st.sampled_from(["utf-16", "utf-16-le", "latin-1", "cp1252"]),
+       st.integers(min_value=0))
+def test_other_and_mixed_encodings(tmp_path_factory, text, encoding, split):
+    decoded = text.decode("utf-8")
+    at = split % (len(decoded) + 1)
+    try:
+        whole = decoded.encode(encoding)
+        mixed = decoded[:at].encode("utf-8") + decoded[at:].encode(encoding, errors="replace")
+    except UnicodeEncodeError:
+        return
+    analyse_bytes(tmp_path_factory, whole)
+    analyse_bytes(tmp_path_factory, mixed)
+
+
+@given(st.lists(st.text(max_size=200), max_size=60))
+def test_every_template_survives_any_lines(lines):
+    from sldiag.parsing import run_template
+
+    numbered = list(enumerate(lines, start=1))
+    for specs in KNOWLEDGE.catalog.templates_for.values():
+        for spec in specs:
+            records, errors = run_template(spec, numbered)
+            assert all(1 <= n <= len(lines) for n in errors)
+    for scope in KNOWLEDGE.catalog.line_scopes:
+        run_template(scope.template, numbered)
+
+
+def test_a_five_megabyte_line_is_read_quickly(tmp_path):
+    # One huge line in the middle of a capture: no quadratic regex, no crash.
+    line = b"x" * 2_500_000 + b" %SMART_LIC-3-COMM_FAILED: " + b"y" * 2_500_000
+    data = b"SW1#show logging\n" + line + b"\nSW1#show license status\nSmart Licensing is ENABLED\nSW1#\n"
+    path = tmp_path / "big-line.txt"
+    path.write_bytes(data)
+    start = time.perf_counter()
+    results = analyse_capture(read_capture(str(path)), KNOWLEDGE, Sanitizer())
+    assert time.perf_counter() - start < 20
+    assert results and results[0].hostname == "SW1"
+
+
+def test_clean_text_keeps_one_entry_per_line():
+    @given(st.text(max_size=2000))
+    def check(text):
+        capture = clean_text("x", text)
+        expected = text.split("\n")
+        if text.endswith("\n"):
+            expected.pop()
+        assert len(capture.lines) == len(expected)
+
+    check()
