@@ -77,6 +77,8 @@ def _fleet_options(func: Any) -> Any:
               help="An extra folder of rule files, added to the shipped ones.")
 @click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
+              show_default="all cores", help="Captures analysed in parallel (many files).")
 @click.option("--attach-case", metavar="CASE",
               help="Also build a bundle and upload it to this TAC case (see `sldiag attach`).")
 @click.option("--bundle-output", type=click.Path(dir_okay=False, path_type=Path),
@@ -92,13 +94,13 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
             show_secrets: bool, output: Path | None, rule_dirs: tuple[Path, ...],
             encoding: str | None, verbose: bool, attach_case: str | None,
             bundle_output: Path | None, cxd_url: str, ca_file: Path | None,
-            capture_dir: Path | None, **fleet: Any) -> None:
+            capture_dir: Path | None, jobs: int, **fleet: Any) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
     or the command line is wrong.
     """
-    from .pipeline import Knowledge, analyse_paths
+    from .pipeline import analyse_paths
     from .report import render, worst_severity, write_atomically
 
     live = fleet["hosts"] or fleet["hosts_file"] or fleet["inventory"] or fleet["nornir_config"]
@@ -124,9 +126,12 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         fail("give capture files to analyse, or devices with --host/--inventory")
     if output is not None and any(_same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
-    knowledge = Knowledge.load(list(rule_dirs))
-    analysis = analyse_paths(list(paths), knowledge, encoding, redact=_classes(redact),
-                             show_secrets=show_secrets)
+    with _file_progress() as progress:
+        # The knowledge is loaded where the parsing happens (here, or once per worker).
+        analysis = analyse_paths(list(paths), None, encoding, redact=_classes(redact),
+                                 show_secrets=show_secrets, jobs=jobs,
+                                 extra_rule_dirs=list(rule_dirs), progress=progress,
+                                 keep_text=fmt in {"md", "html"} or template is not None)
     for warning in analysis.warnings:
         click.echo(f"sldiag: warning: skipped {warning}", err=True)
     for error in analysis.errors:
@@ -356,6 +361,30 @@ def rules_test(rule_dirs: tuple[Path, ...], verbose: bool) -> None:
         click.echo(f"FAIL {failure}")
     click.echo(f"rules test: {checked - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
+
+
+class _file_progress:  # noqa: N801 - used as a context manager, named for what it shows
+    """A progress bar on a terminal for long runs over many captures; nothing otherwise."""
+
+    def __enter__(self) -> Any:
+        self.bar = None
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
+                            transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("analyse", total=None)
+
+        def advance(done: int, total: int) -> None:
+            self.bar.update(self.task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _classes(text: str) -> frozenset[str]:

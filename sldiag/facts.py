@@ -297,13 +297,10 @@ class Facts:
     inventory: list[Row] = field(default_factory=list)
 
     def get(self, path: str) -> Fact | None:
+        if path not in FACT_KINDS:  # the table of every known path, built once below
+            raise KeyError(path)
         group, _, name = path.partition(".")
-        obj = getattr(self, group, None)
-        if obj is None or not name or not dataclasses.is_dataclass(obj):
-            raise KeyError(path)
-        if name not in {f.name for f in dataclasses.fields(obj)}:
-            raise KeyError(path)
-        return getattr(obj, name)
+        return getattr(getattr(self, group), name)
 
     def set(self, path: str, fact: Fact) -> None:
         group, _, name = path.partition(".")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,18 +61,75 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
     return results
 
 
-def analyse_paths(paths: list[str], knowledge: Knowledge, encoding: str | None = None,
-                  redact: frozenset[str] = frozenset(), show_secrets: bool = False
-                  ) -> Analysis:
+def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str | None = None,
+                  redact: frozenset[str] = frozenset(), show_secrets: bool = False,
+                  jobs: int = 1, extra_rule_dirs: list[Path] | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  keep_text: bool = True) -> Analysis:
+    """Analyse every input; with ``jobs`` > 1 the files are spread over processes (parsing is
+    CPU-bound), each loading the knowledge once. Results keep the order of the inputs."""
     analysis = Analysis()
+    inputs = list(_inputs(paths, analysis))
+    if redact:  # one placeholder per value across all files needs one sanitizer: one process
+        jobs = 1
+    if jobs > 1 and len(inputs) > 1 and "-" not in (p for p, _ in inputs):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _WORKER_KNOWLEDGE
+        args = [(path, encoding, show_secrets, keep_text) for path, _ in inputs]
+        # Forked workers inherit the knowledge loaded here; elsewhere each loads its own.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        if context.get_start_method() == "fork":
+            _WORKER_KNOWLEDGE = knowledge or Knowledge.load(extra_rule_dirs)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                                 initargs=(extra_rule_dirs,)) as pool:
+            outcomes = pool.map(_worker_analyse, args, chunksize=max(1, len(args) // (jobs * 8)))
+            for n, ((_, explicit), (results, error)) in enumerate(zip(inputs, outcomes,
+                                                                      strict=True), 1):
+                if error is not None:
+                    (analysis.errors if explicit else analysis.warnings).append(error)
+                analysis.results.extend(results)
+                if progress:
+                    progress(n, len(inputs))
+        return analysis
+    knowledge = knowledge or Knowledge.load(extra_rule_dirs)
     sanitizer = None if show_secrets else Sanitizer(redact)
-    for path, explicit in _inputs(paths, analysis):
+    for n, (path, explicit) in enumerate(inputs, 1):
         try:
             capture = read_capture(path, encoding)
             analysis.results.extend(analyse_capture(capture, knowledge, sanitizer))
         except InputError as exc:
             (analysis.errors if explicit else analysis.warnings).append(str(exc))
+        if progress:
+            progress(n, len(inputs))
     return analysis
+
+
+_WORKER_KNOWLEDGE: Knowledge | None = None
+
+
+def _worker_init(extra_rule_dirs: list[Path] | None) -> None:
+    global _WORKER_KNOWLEDGE
+    if _WORKER_KNOWLEDGE is None:  # not inherited from the parent (spawn start method)
+        _WORKER_KNOWLEDGE = Knowledge.load(extra_rule_dirs)
+
+
+def _worker_analyse(args: tuple[str, str | None, bool, bool]
+                    ) -> tuple[list[DeviceResult], str | None]:
+    path, encoding, show_secrets, keep_text = args
+    assert _WORKER_KNOWLEDGE is not None
+    try:
+        capture = read_capture(path, encoding)
+        sanitizer = None if show_secrets else Sanitizer()
+        results = analyse_capture(capture, _WORKER_KNOWLEDGE, sanitizer)
+        if not keep_text:  # the capture's text goes back only if the report shows it
+            for result in results:
+                result.lines, result.sections = [], []
+        return results, None
+    except InputError as exc:
+        return [], str(exc)
 
 
 def _inputs(paths: list[str], analysis: Analysis) -> Iterator[tuple[str, bool]]:

@@ -225,3 +225,20 @@ def test_markdown_report():
     assert "## SW-ACC-22" in out and "`license smart renew auth`" in out
     # the cited line, marked, with its own two-space indent
     assert ">    93    Status: AUTHORIZATION EXPIRED on May 30 13:07:02 2019 UTC" in out
+
+
+def test_jobs_give_the_same_report_in_the_same_order(tmp_path):
+    import shutil
+
+    for n in range(3):
+        for sample in SAMPLES.iterdir():
+            shutil.copy(sample, tmp_path / f"{n}-{sample.name}")
+    one = run_cli("analyze", "--format", "json", "--jobs", "1", str(tmp_path))
+    two = run_cli("analyze", "--format", "json", "--jobs", "2", str(tmp_path))
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    devices = json.loads(two.stdout)["devices"]
+    assert len(devices) == 3 * (len(list(SAMPLES.iterdir())) + 1)
+    assert [d["source"] for d in devices] == sorted(d["source"] for d in devices)
+    text = run_cli("analyze", "--jobs", "2", str(tmp_path)).stdout.decode()
+    assert f"{len(devices)} devices (summary)" in text  # the table again at the end
