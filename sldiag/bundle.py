@@ -19,7 +19,7 @@ from . import __version__
 from .capture import Capture, InputError, clean_text, iter_input_paths, read_capture
 from .pipeline import Knowledge, analyse_capture
 from .report import render, to_json_document
-from .sanitize import CONFIG_COMMANDS, Sanitizer, netconan_lines
+from .sanitize import Sanitizer, netconan_lines
 from .sections import split_capture
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -107,7 +107,7 @@ def _config_lines(capture: Capture, knowledge: Knowledge) -> set[int]:
     except InputError:
         return set()
     return {number - 1 for device in devices for section in device.sections
-            if section.command in CONFIG_COMMANDS for number, _ in section.lines}
+            if section.configuration for number, _ in section.lines}
 
 
 def _bundle_names(paths: list[str]) -> list[str]:

@@ -40,6 +40,7 @@ class LineScope:
 class Catalog:
     commands: list[str]
     licensing: frozenset[str]
+    configuration: frozenset[str]
     complete: dict[str, re.Pattern[str]]
     detectors: list[Detector]
     templates_for: dict[str, list[TemplateSpec]]
@@ -102,11 +103,14 @@ def load_catalog(index: dict[str, Any] | None = None,
         specs = {name: _template_spec(name, body, base)
                  for name, body in (index.get("templates") or {}).items()}
         commands, licensing, complete, detectors, templates_for = [], set(), {}, [], {}
+        configuration = set()
         for entry in index["commands"]:
             command = entry["command"]
             commands.append(command)
             if entry.get("licensing"):
                 licensing.add(command)
+            if entry.get("configuration"):
+                configuration.add(command)
             if entry.get("complete"):
                 complete[command] = re.compile(entry["complete"])
             detect = entry.get("detect") or []
@@ -121,7 +125,8 @@ def load_catalog(index: dict[str, Any] | None = None,
                   for s in index.get("line_scopes", [])]
     except (KeyError, TypeError, re.error) as exc:
         raise DataError(f"{where}: invalid entry ({type(exc).__name__}: {exc})") from None
-    return Catalog(commands=commands, licensing=frozenset(licensing), complete=complete,
+    return Catalog(commands=commands, licensing=frozenset(licensing),
+                   configuration=frozenset(configuration), complete=complete,
                    detectors=detectors, templates_for=templates_for, line_scopes=scopes,
                    timezones={str(k).upper(): float(v) for k, v in timezones.items()})
 

@@ -30,13 +30,6 @@ def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | Non
         value = facts.value(path)
         return default if value is None else fm.human(value)
 
-    def days(path: str) -> str:
-        value = facts.value(path)
-        if value is None:
-            return "unknown"
-        return str(int(value.total_seconds() // 86400)) if hasattr(value, "total_seconds") \
-            else fm.human(value)
-
     def days_left(path: str) -> str:
         """Whole days from the device's clock to a date fact ("-3" = three days ago)."""
         value = facts.value(path)
@@ -45,5 +38,5 @@ def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | Non
         return str(int((value - now).total_seconds() // 86400))
 
     return compile_message(text).render(
-        hostname=hostname or "<hostname>", fact=fact, days=days, days_left=days_left,
+        hostname=hostname or "<hostname>", fact=fact, days_left=days_left,
         days_since=lambda path: days_left(path).lstrip("-"), clock_source=clock_source).strip()

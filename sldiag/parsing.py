@@ -215,8 +215,7 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
             facts.device.rejected_license_command = fm.Fact(
                 typed, device.file, rejection[0], rejection[1])
     for section in device.sections:
-        if (section.command in FULL_CONFIG_COMMANDS and not section.filtered
-                and section.command in answered):
+        if section.configuration and not section.filtered and section.command in answered:
             number = section.header_line or section.lines[0][0]
             facts.device.full_config = fm.Fact(True, device.file, number, lines[number - 1])
     if answered:
@@ -226,9 +225,6 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
         facts.device.license_commands = fm.Fact(licensing, device.file, first[0], first[1])
     return facts, collector.gaps
 
-
-# Outputs that hold the whole configuration: a line missing from them is really not set.
-FULL_CONFIG_COMMANDS = {"show running-config", "show running-config all"}
 
 _REJECTED = re.compile(r"^\s*% (Invalid input detected|Incomplete command|Ambiguous command|"
                        r"Unrecognized command)")

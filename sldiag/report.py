@@ -55,16 +55,6 @@ def render_json(results: list[DeviceResult]) -> str:
     return json.dumps(to_json_document(results), indent=2, ensure_ascii=False) + "\n"
 
 
-def excerpt(result: DeviceResult, evidence: dict[str, Any], context: int = 2
-            ) -> list[tuple[int, str, bool]]:
-    """The cited line with a few lines around it: (line number, text, is the cited line)."""
-    number = evidence["line"]
-    if evidence["file"] != result.source or not result.lines:
-        return [(number, evidence["text"], True)]
-    first, last = max(1, number - context), min(len(result.lines), number + context)
-    return [(n, result.lines[n - 1], n == number) for n in range(first, last + 1)]
-
-
 def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int = 2
              ) -> list[tuple[str, list[tuple[int, str, bool]]]]:
     """Evidence as readable blocks: cited lines of one file that are close together share one
@@ -118,13 +108,13 @@ def facts_table(result: DeviceResult) -> list[tuple[str, str, str]]:
 
 def raw_sections(result: DeviceResult) -> list[tuple[str, int, list[tuple[int, str]]]]:
     """The command outputs sldiag read, as (command, first line, numbered lines)."""
-    from .sanitize import CONFIG_COMMANDS, netconan_lines
+    from .sanitize import netconan_lines
 
     used = []
     for section in result.sections:
         if section.command and section.lines:
             lines = section.lines
-            if section.command in CONFIG_COMMANDS and result.sanitized:
+            if section.configuration and result.sanitized:
                 # Shown in full: also remove what only netconan knows as a secret.
                 texts = netconan_lines([t for _, t in lines])
                 lines = [(n, t) for (n, _), t in zip(lines, texts, strict=True)]
@@ -211,7 +201,7 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
         tmpl = env.get_template(TEMPLATES[fmt])
     return tmpl.render(results=results, verdict=verdict, modes=MODE_LABELS, version=__version__,
                        verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
-                       excerpt=excerpt, excerpts=excerpts, step_parts=step_parts,
+                       excerpts=excerpts, step_parts=step_parts,
                        facts_table=facts_table,
                        raw_sections=raw_sections, document=to_json_document(results))
 

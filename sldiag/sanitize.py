@@ -17,8 +17,6 @@ from .resources import DataError, data_dir, load_yaml_cached
 
 OPTIONAL_CLASSES = ("serials", "accounts", "hostnames", "ips")
 NETCONAN_SALT = "sldiag"  # fixed: the same secret always gets the same substitute
-# Sections that are configuration, where netconan (a configuration anonymiser) applies.
-CONFIG_COMMANDS = {"show running-config", "show running-config all", "show startup-config"}
 
 
 @dataclass

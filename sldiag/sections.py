@@ -38,6 +38,7 @@ class Section:
     form: str                     # "show-tech", "prompt", "bare"
     filtered: bool = False        # the command had a "| include" style filter
     fragment: bool = False        # an excerpt recognised by content, not a whole output
+    configuration: bool = False   # the output is (all or part of) the configuration
 
 
 @dataclass
@@ -112,7 +113,7 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
             command=command, typed=marker.typed, file=capture.name,
             header_line=marker.index + 1, lines=body,
             form="show-tech" if marker.kind == "delimiter" else "prompt",
-            filtered=marker.filtered))
+            filtered=marker.filtered, configuration=command in catalog.configuration))
 
     if not order:
         device = new_device(None, 0)
@@ -162,13 +163,15 @@ def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> 
             if echoed:
                 # A saved output that starts with the command it ran, without a prompt.
                 current = Section(command=echoed, typed=line, file=capture.name,
-                                  header_line=i + 1, lines=[], form="bare")
+                                  header_line=i + 1, lines=[], form="bare",
+                                  configuration=echoed in catalog.configuration)
                 sections.append(current)
                 continue
             if detector is not None:
                 current = Section(command=detector.command, typed="(recognised by content)",
                                   file=capture.name, header_line=None, lines=[], form="bare",
-                                  fragment=detector.fragment)
+                                  fragment=detector.fragment,
+                                  configuration=detector.command in catalog.configuration)
                 sections.append(current)
         if current is not None:
             current.lines.append((i + 1, line))
