@@ -46,6 +46,7 @@ class Catalog:
     templates_for: dict[str, list[TemplateSpec]]
     line_scopes: list[LineScope]
     timezones: dict[str, float]
+    license_tiers: dict[str, re.Pattern[str]] = field(default_factory=dict)
     _words: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -123,11 +124,13 @@ def load_catalog(index: dict[str, Any] | None = None,
             templates_for[command] = [specs[t] for t in entry.get("templates", [])]
         scopes = [LineScope(re.compile(s["filter"]), specs[s["template"]])
                   for s in index.get("line_scopes", [])]
+        tiers = {name: re.compile(rx) for name, rx in (index.get("license_tiers") or {}).items()}
     except (KeyError, TypeError, re.error) as exc:
         raise DataError(f"{where}: invalid entry ({type(exc).__name__}: {exc})") from None
     return Catalog(commands=commands, licensing=frozenset(licensing),
                    configuration=frozenset(configuration), complete=complete,
                    detectors=detectors, templates_for=templates_for, line_scopes=scopes,
+                   license_tiers=tiers,
                    timezones={str(k).upper(): float(v) for k, v in timezones.items()})
 
 

@@ -36,8 +36,6 @@ PLAN_LEGACY = ["show license all", "show license status", "show license summary"
 PLAN_POLICY = ["show license tech support", "show license status", "show license usage",
                "show license udi", "show license eventlog 7", "show license history message",
                "show logging"]
-_USING_POLICY = re.compile(r"Smart Licensing Status:\s+(Smart Licensing Using Policy|"
-                           r"Registration Not Applicable)")
 _REJECTED = re.compile(r"^\s*% (Invalid input|Incomplete command|Ambiguous command)", re.M)
 
 
@@ -58,8 +56,19 @@ def send_allowed(connection: Any, command: str, read_timeout: float) -> str:
 
 
 def plan_for(show_version: str) -> list[str]:
-    generation = PLAN_POLICY if _USING_POLICY.search(show_version) else PLAN_LEGACY
-    return PLAN_COMMON + generation
+    """The commands to run, by generation: read from show version as `analyze` would."""
+    from .capture import clean_text
+    from .engine import licensing_mode
+    from .parsing import extract_facts
+    from .pipeline import Knowledge
+    from .sections import split_capture
+
+    knowledge = _knowledge(Knowledge)
+    capture = clean_text("show version", f"X#show version\n{show_version}\nX#\n")
+    facts, _ = extract_facts(split_capture(capture, knowledge.catalog)[0], capture.lines,
+                             knowledge.catalog)
+    policy = licensing_mode(facts, knowledge.modes) == "smart-licensing-using-policy"
+    return PLAN_COMMON + (PLAN_POLICY if policy else PLAN_LEGACY)
 
 
 @dataclass

@@ -99,37 +99,15 @@ def transport_name(printed: str | None) -> str | None:
     return "off" if name in {"transport off", "off"} else name
 
 
-def licensing_mode(facts: fm.Facts) -> str:
-    """Which licensing the device runs, from positive evidence only (notes, section C.5)."""
-    version_line = (facts.value("version.smart_licensing_status") or "").lower()
-    agent = facts.value("smart_licensing.agent_version") or ""
-    if "using policy" in version_line or version_line.startswith("registration not applicable"):
-        return "smart-licensing-using-policy"
-    if (facts.value("smart_licensing.using_policy")
-            or facts.value("usage_reporting.last_ack_received")
-            or (facts.value("authorization.status") or "").lower() == "not applicable"
-            or any(str(r.get("status")).upper() in {"IN USE", "NOT IN USE"}
-                   for r in facts.license_usage)):
-        return "smart-licensing-using-policy"
-    if agent[:2] in {"5.", "6.", "7."}:
-        return "smart-licensing-using-policy"
-    # Commands that exist only on Using-Policy releases.
-    if facts.rum_reports or facts.message_history or facts.authorizations:
-        return "smart-licensing-using-policy"
-    if (facts.value("registration.status") or facts.value("authorization.status")
-            or "/" in version_line or agent.startswith("4.")
-            or facts.value("smart_licensing.status")):
-        return "smart-licensing"
-    if facts.value("classic.feature") or facts.value("classic.status"):
-        return "not-smart-licensing"
+def licensing_mode(facts: fm.Facts, modes: list[tuple[str, dict[str, Any]]]) -> str:
+    """Which licensing the device runs: the first mode of rules/modes.yaml that holds."""
+    for mode, condition in modes:
+        if evaluate(condition, facts, None).matched:
+            return mode
     return "unknown"
 
 
-_NETWORK_TIER = re.compile(r"(?i)network|\bNW\b|-NW-|essentials|advantage")
-_DNA_TIER = re.compile(r"(?i)\bDNA\b|DNA[-_ ]")
-
-
-def derive_facts(facts: fm.Facts) -> None:
+def derive_facts(facts: fm.Facts, tiers: dict[str, re.Pattern[str]]) -> None:
     """Facts that are counts over other facts (conditions compare facts, not lists)."""
     units = {str(r.get("switch")): r for r in facts.stack_members if r.get("switch")}
     ha = facts.get("udi.ha_units")
@@ -138,13 +116,18 @@ def derive_facts(facts: fm.Facts) -> None:
         facts.set("platform.units", fm.Fact(len(units), first.file, first.line, first.text))
     elif ha is not None:
         facts.set("platform.units", fm.Fact(len(ha.value), ha.file, ha.line, ha.text))
-    for path, tier in (("platform.dna_licenses", _DNA_TIER),
-                       ("platform.network_licenses", _NETWORK_TIER)):
-        rows = [r for r in facts.license_usage
-                if isinstance(r.get("count"), int)
-                and tier.search(f"{r.get('name') or ''} {r.get('tag') or ''}")
-                and (path == "platform.dna_licenses" or not _DNA_TIER.search(
-                    f"{r.get('name') or ''} {r.get('tag') or ''}"))]
+    dna, network = tiers.get("dna"), tiers.get("network")
+    counted = [r for r in facts.license_usage if isinstance(r.get("count"), int)]
+
+    def label(row: fm.Row) -> str:
+        return f"{row.get('name') or ''} {row.get('tag') or ''}"
+
+    by_tier = {
+        "platform.dna_licenses": [r for r in counted if dna and dna.search(label(r))],
+        "platform.network_licenses": [r for r in counted if network and network.search(label(r))
+                                      and not (dna and dna.search(label(r)))],
+    }
+    for path, rows in by_tier.items():
         if rows:
             top = max(rows, key=lambda r: r.get("count"))
             facts.set(path, fm.Fact(top.get("count"), top.file, top.line, top.text))

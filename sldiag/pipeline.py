@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .capture import Capture, InputError, iter_input_paths, read_capture
 from .catalog import Catalog, load_catalog
@@ -18,7 +19,7 @@ from .engine import (
     run_rules,
 )
 from .parsing import extract_facts
-from .rules import Rule, Stage, load_flowchart, load_rules
+from .rules import Rule, Stage, load_flowchart, load_modes, load_rules
 from .sanitize import Sanitizer
 from .sections import split_capture
 
@@ -28,10 +29,11 @@ class Knowledge:
     catalog: Catalog
     rules: list[Rule]
     flowchart: list[Stage] = field(default_factory=list)
+    modes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @classmethod
     def load(cls, extra_rule_dirs: list[Path] | None = None) -> Knowledge:
-        return cls(load_catalog(), load_rules(extra_rule_dirs), load_flowchart())
+        return cls(load_catalog(), load_rules(extra_rule_dirs), load_flowchart(), load_modes())
 
 
 @dataclass
@@ -49,10 +51,10 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
     results = []
     for device in split_capture(capture, knowledge.catalog):
         facts, gaps = extract_facts(device, capture.lines, knowledge.catalog)
-        derive_facts(facts)
+        derive_facts(facts, knowledge.catalog.license_tiers)
         result = DeviceResult(
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
-            facts=facts, gaps=gaps, mode=licensing_mode(facts),
+            facts=facts, gaps=gaps, mode=licensing_mode(facts, knowledge.modes),
             reference_time=reference_time(facts), lines=capture.lines,
             sections=device.sections, sanitized=sanitizer is not None)
         run_rules(result, knowledge.rules)

@@ -72,7 +72,8 @@ class Rule:
 
 FLOWCHART_FILE = "flowchart.yaml"
 # Knowledge files in rules/ that are not rules.
-DATA_FILES = {FLOWCHART_FILE, "redaction.yaml"}
+MODES_FILE = "modes.yaml"
+DATA_FILES = {FLOWCHART_FILE, MODES_FILE, "redaction.yaml"}
 
 
 def rule_files(dirs: list[Path]) -> list[Path]:
@@ -92,6 +93,22 @@ class Stage:
     modes: list[str]
     when: dict[str, Any]
     path: list[str]
+
+
+def load_modes() -> list[tuple[str, dict[str, Any]]]:
+    """rules/modes.yaml: (mode, condition) in the order they are tried."""
+    from .resources import load_yaml_cached
+
+    path = data_dir("rules") / MODES_FILE
+    doc = load_yaml_cached(path)
+    modes = []
+    try:
+        for i, entry in enumerate(doc["modes"]):
+            _check_condition(entry["when"], path, f"modes/{i}/when")
+            modes.append((str(entry["mode"]), entry["when"]))
+    except (KeyError, TypeError) as exc:
+        raise DataError(f"{path}: invalid mode entry ({exc})") from None
+    return modes
 
 
 def load_flowchart() -> list[Stage]:
@@ -321,6 +338,7 @@ def _compare(op: str, a: float, b: float) -> bool:
 
 
 def _rows_test(cond: dict[str, Any], rows: list[fm.Row]) -> Match:
+    # `match` may be left out: any row of the collection then counts.
     patterns = {name: re.compile(p) for name, p in (cond.get("match") or {}).items()}
     hits = [row for row in rows
             if all(p.search(fm.human(row.get(name))) for name, p in patterns.items())]

@@ -226,3 +226,15 @@ def test_cli_nornir_config_and_hosts_file(fleet, tmp_path):
     port = fleet["hosts"]["sw011"]["port"]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["collection.log", f"127.0.0.1_{port}.log", "edge.log"])
+
+
+def test_plan_follows_the_licensing_generation():
+    from sldiag.collect import PLAN_LEGACY, PLAN_POLICY, plan_for
+
+    policy = plan_for("Cisco IOS XE Software, Version 17.09.04a\n"
+                      "Smart Licensing Status: Smart Licensing Using Policy\n")
+    legacy = plan_for("Cisco IOS XE Software, Version 16.12.04\n"
+                      "Smart Licensing Status: UNREGISTERED/EVAL MODE\n")
+    assert "show license tech support" in policy and set(PLAN_POLICY) <= set(policy)
+    assert "show license tech support" not in legacy and set(PLAN_LEGACY) <= set(legacy)
+    assert set(policy) <= ALLOWED_COMMANDS and set(legacy) <= ALLOWED_COMMANDS

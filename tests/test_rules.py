@@ -117,7 +117,8 @@ next_steps: ["Create a new token and run `license smart register idtoken <TOKEN>
 references: {{guide: 'site runbook'}}
 examples: {{positive: ['{example}'], negative: ['{example}']}}
 """)
-    extended = Knowledge(knowledge.catalog, load_rules([folder], use_cache=False))
+    extended = Knowledge(knowledge.catalog, load_rules([folder], use_cache=False),
+                         knowledge.flowchart, knowledge.modes)
     (result,) = analyse_capture(read_capture(str(example)), extended)
     (finding,) = [f for f in result.findings if f.rule_id == "site-token-expired"]
     assert finding.next_steps == [

@@ -144,3 +144,13 @@ def test_bundle_cli_writes_atomically(tmp_path):
 def test_unknown_redaction_class_is_a_usage_error():
     proc = run_cli("analyze", "--redact", "passwords", "samples/02-try-again.session.log")
     assert proc.returncode == 2 and b"unknown class passwords" in proc.stderr
+
+
+def test_analyze_redact_classes_in_the_report():
+    proc = run_cli("analyze", "--format", "json", "--redact", "serials,hostnames",
+                   "samples/08-out-of-compliance.session.log")
+    doc = json.loads(proc.stdout)
+    (device,) = doc["devices"]
+    assert device["hostname"] == "HOST-1"
+    assert b"FOC2301Y0ZZ" not in proc.stdout and b"SW-ACC-31" not in proc.stdout
+    assert any("SN:SERIAL-" in e["text"] for f in device["findings"] for e in f["evidence"])
