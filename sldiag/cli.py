@@ -240,7 +240,6 @@ def _attach(bundle_path: Path, case: str, url: str, ca_file: Path | None, dry_ru
               help="Folder for one capture per device and the collection log.")
 def collect(output_dir: Path, **fleet: Any) -> None:
     """Collect the licensing commands from switches (read-only) into capture files."""
-    output_dir.mkdir(parents=True, exist_ok=True)
     outcome = _run_fleet(fleet, output_dir, analyse=False)
     sys.exit(EXIT_INPUT if outcome.failed else EXIT_OK)
 
@@ -262,6 +261,11 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool) ->
     sources = [bool(hosts), bool(fleet["inventory"]), bool(fleet["nornir_config"])]
     if sum(sources) != 1:
         fail("give devices one way: --host/--hosts-file, --inventory, or --nornir-config")
+    username = fleet["username"]
+    if hosts and not username:  # --host / --hosts-file carry no credentials of their own
+        if not sys.stdin.isatty():
+            fail("no SSH username: give --username or set SLDIAG_USERNAME")
+        username = click.prompt("SSH username", err=True)
     password = os.environ.get("SLDIAG_PASSWORD")
     secret = os.environ.get("SLDIAG_ENABLE_SECRET")
     if password is None and sys.stdin.isatty():
@@ -276,10 +280,12 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool) ->
     try:
         nr = build_nornir(hosts=hosts, inventory=fleet["inventory"],
                           nornir_config=fleet["nornir_config"], workers=fleet["workers"],
-                          username=fleet["username"], password=password, secret=secret,
+                          username=username, password=password, secret=secret,
                           extras=netmiko_extras(options, fleet["timeout"]))
     except Exception as exc:  # nornir raises many kinds for a bad inventory
         fail(f"cannot load the inventory ({type(exc).__name__}: {exc})")
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
     outcome = _with_progress(nr, options, run_fleet)
     _fleet_table(outcome)
     if output_dir is not None:

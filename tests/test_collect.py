@@ -238,3 +238,12 @@ def test_plan_follows_the_licensing_generation():
     assert "show license tech support" in policy and set(PLAN_POLICY) <= set(policy)
     assert "show license tech support" not in legacy and set(PLAN_LEGACY) <= set(legacy)
     assert set(policy) <= ALLOWED_COMMANDS and set(legacy) <= ALLOWED_COMMANDS
+
+
+def test_cli_hosts_without_a_username_is_a_clear_error():
+    env = {k: v for k, v in os.environ.items() if k != "SLDIAG_USERNAME"}
+    proc = run_cli("collect", "--host", "127.0.0.1:1", "-o", "/tmp/never-written", env=env,
+                   stdin=b"")
+    assert proc.returncode == 2 and proc.stderr.decode().count("\n") == 1
+    assert b"no SSH username" in proc.stderr
+    assert not os.path.exists("/tmp/never-written")  # nothing created for a refused command
