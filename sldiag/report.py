@@ -170,7 +170,11 @@ def summary_rows(results: list[DeviceResult]) -> list[list[str]]:
     rows = [["DEVICE", "SOURCE", "STATE", "VERDICT"]]
     for r in results:
         lic = r.licensing_json()
-        state = "/".join(s for s in (lic["registration_status"], lic["authorization_status"]) if s)
+        if r.mode == "smart-licensing-using-policy":
+            state = summary_of(r)["state"]  # transport, trust and last ACK
+        else:
+            state = "/".join(s for s in (lic["registration_status"],
+                                         lic["authorization_status"]) if s)
         rows.append([r.hostname or "(unnamed)", r.source, state or r.mode, verdict(r)])
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return [[cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)]
