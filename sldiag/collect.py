@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .parsing import REJECTED_OUTPUT  # what a device prints for a command it refuses
+
 # Every command sldiag may send. Read-only by construction: show commands, plus the
 # terminal settings netmiko needs for a clean session.
 ALLOWED_COMMANDS = frozenset({
@@ -36,7 +38,6 @@ PLAN_LEGACY = ["show license all", "show license status", "show license summary"
 PLAN_POLICY = ["show license tech support", "show license status", "show license usage",
                "show license udi", "show license eventlog 7", "show license history message",
                "show logging"]
-_REJECTED = re.compile(r"^\s*% (Invalid input|Incomplete command|Ambiguous command)", re.M)
 
 
 class CommandRefused(Exception):
@@ -99,7 +100,7 @@ def collect_from(connection: Any, name: str, read_timeout: float = 60.0) -> Devi
     for command in plan_for(version):
         output = send_allowed(connection, command, read_timeout)
         capture.outputs.append((command, output))
-        if _REJECTED.search(output):
+        if REJECTED_OUTPUT.search(output):
             capture.rejected.append(command)  # recorded in the capture, and skipped
     return capture
 
@@ -126,15 +127,11 @@ def explain_failure(exc: BaseException) -> str:
            for e in chain):
         return "connection refused (nothing listening on the SSH port)"
     text = " ".join(str(e) for e in chain)
-    if isinstance(exc, paramiko.BadHostKeyException) or "BadHostKey" in type(exc).__name__:
-        return ("host key mismatch: the device's key changed (refused; check it, then update "
-                "known_hosts)")
     if "not found in known_hosts" in text:
         return "unknown host key (not in known_hosts; use --accept-new-host-keys to trust it once)"
     if isinstance(exc, nx.NetmikoAuthenticationException):
         return "authentication failed (username or password refused)"
-    if (isinstance(exc, ConnectionRefusedError) or "Connection refused" in text
-            or "[Errno 111]" in text):
+    if "Connection refused" in text or "[Errno 111]" in text:  # wrapped without a cause
         return "connection refused (nothing listening on the SSH port)"
     if isinstance(exc, nx.ReadTimeout):
         match = re.search(r"Pattern not detected: .*?'(.*?)'", text)

@@ -21,6 +21,10 @@ from .catalog import Catalog, TemplateSpec
 from .sections import DeviceCapture
 
 EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a"}
+# What IOS prints instead of output when it refuses a command (one line each; re.M so a
+# whole output can be searched too).
+REJECTED_OUTPUT = re.compile(r"^\s*% (Invalid input detected|Incomplete command|"
+                             r"Ambiguous command|Unrecognized command)", re.M)
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,8 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
     for section in device.sections:
         if section.command is None:
             continue
-        rejection = next(((n, t) for n, t in section.lines[:3] if _REJECTED.match(t)), None)
+        rejection = next(((n, t) for n, t in section.lines[:3] if REJECTED_OUTPUT.match(t)),
+                         None)
         if rejection is None:
             answered.add(section.command)
         elif section.command in catalog.licensing:
@@ -224,10 +229,6 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
     if licensing:
         facts.device.license_commands = fm.Fact(licensing, device.file, first[0], first[1])
     return facts, collector.gaps
-
-
-_REJECTED = re.compile(r"^\s*% (Invalid input detected|Incomplete command|Ambiguous command|"
-                       r"Unrecognized command)")
 
 
 def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:

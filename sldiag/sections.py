@@ -23,7 +23,7 @@ _PROMPT = re.compile(
 _EXEC_VERBS = ("show", "terminal", "enable", "disable", "configure", "copy", "write", "ping",
                "traceroute", "telnet", "ssh", "license", "clock", "debug", "undebug", "dir",
                "more", "exit", "end", "logout", "reload", "set", "request", "test", "verify",
-               "do", "crypto", "call-home", "service", "ntp", "ip", "no", "undebug", "archive")
+               "do", "crypto", "call-home", "service", "ntp", "ip", "no", "archive")
 
 
 @dataclass
