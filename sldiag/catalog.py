@@ -47,13 +47,23 @@ class Catalog:
     line_scopes: list[LineScope]
     timezones: dict[str, float]
     license_tiers: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    skip_children: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _words: list[tuple[str, list[str]]] = field(default_factory=list)
+    _canonical: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._words = [(c, c.split()) for c in self.commands]
 
     def canonical_command(self, typed: str) -> str | None:
         """'sh lic all' -> 'show license all'; None when unknown or ambiguous."""
+        # A show tech repeats the same few commands: remember the answers.
+        if typed not in self._canonical:
+            if len(self._canonical) > 4096:
+                self._canonical.clear()
+            self._canonical[typed] = self._canonical_command(typed)
+        return self._canonical[typed]
+
+    def _canonical_command(self, typed: str) -> str | None:
         words = typed.lower().split()
         if not words or len(words[0]) < 2:
             return None
@@ -91,6 +101,11 @@ class Catalog:
     def complete_pattern(self, command: str) -> re.Pattern[str] | None:
         return self.complete.get(command)
 
+    def read_whole(self, command: str | None) -> bool:
+        """Whether a large capture keeps this command's whole output (facts come from it)."""
+        return command is not None and (command in self.licensing
+                                        or bool(self.templates_for.get(command)))
+
 
 def load_catalog(index: dict[str, Any] | None = None,
                  timezones: dict[str, Any] | None = None) -> Catalog:
@@ -105,6 +120,7 @@ def load_catalog(index: dict[str, Any] | None = None,
                  for name, body in (index.get("templates") or {}).items()}
         commands, licensing, complete, detectors, templates_for = [], set(), {}, [], {}
         configuration = set()
+        skip_children: dict[str, tuple[str, ...]] = {}
         for entry in index["commands"]:
             command = entry["command"]
             commands.append(command)
@@ -112,6 +128,8 @@ def load_catalog(index: dict[str, Any] | None = None,
                 licensing.add(command)
             if entry.get("configuration"):
                 configuration.add(command)
+            if entry.get("skip_children_of"):
+                skip_children[command] = tuple(str(w) for w in entry["skip_children_of"])
             if entry.get("complete"):
                 complete[command] = re.compile(entry["complete"])
             detect = entry.get("detect") or []
@@ -130,7 +148,7 @@ def load_catalog(index: dict[str, Any] | None = None,
     return Catalog(commands=commands, licensing=frozenset(licensing),
                    configuration=frozenset(configuration), complete=complete,
                    detectors=detectors, templates_for=templates_for, line_scopes=scopes,
-                   license_tiers=tiers,
+                   license_tiers=tiers, skip_children=skip_children,
                    timezones={str(k).upper(): float(v) for k, v in timezones.items()})
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .capture import Capture, InputError, iter_input_paths, read_capture
+from .capture import Capture, InputError, iter_input_paths
 from .catalog import Catalog, load_catalog
 from .engine import (
     DeviceResult,
@@ -22,6 +22,7 @@ from .parsing import extract_facts
 from .rules import Rule, Stage, load_flowchart, load_modes, load_rules
 from .sanitize import Sanitizer
 from .sections import split_capture
+from .streaming import LARGE_CAPTURE_BYTES, read_capture
 
 
 @dataclass
@@ -67,9 +68,10 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
                   redact: frozenset[str] = frozenset(), show_secrets: bool = False,
                   jobs: int = 1, extra_rule_dirs: list[Path] | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  keep_text: bool = True) -> Analysis:
+                  keep_text: bool = True, large_bytes: int = LARGE_CAPTURE_BYTES) -> Analysis:
     """Analyse every input; with ``jobs`` > 1 the files are spread over processes (parsing is
-    CPU-bound), each loading the knowledge once. Results keep the order of the inputs."""
+    CPU-bound), each loading the knowledge once. Results keep the order of the inputs.
+    Captures over ``large_bytes`` are read streaming (see streaming.py)."""
     analysis = Analysis()
     inputs = list(_inputs(paths, analysis))
     if redact:  # one placeholder per value across all files needs one sanitizer: one process
@@ -79,7 +81,7 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
         from concurrent.futures import ProcessPoolExecutor
 
         global _WORKER_KNOWLEDGE
-        args = [(path, encoding, show_secrets, keep_text) for path, _ in inputs]
+        args = [(path, encoding, show_secrets, keep_text, large_bytes) for path, _ in inputs]
         # Forked workers inherit the knowledge loaded here; elsewhere each loads its own.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -100,7 +102,7 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
     sanitizer = None if show_secrets else Sanitizer(redact)
     for n, (path, explicit) in enumerate(inputs, 1):
         try:
-            capture = read_capture(path, encoding)
+            capture = read_capture(path, knowledge.catalog, encoding, large_bytes)
             analysis.results.extend(analyse_capture(capture, knowledge, sanitizer))
         except InputError as exc:
             (analysis.errors if explicit else analysis.warnings).append(str(exc))
@@ -118,12 +120,12 @@ def _worker_init(extra_rule_dirs: list[Path] | None) -> None:
         _WORKER_KNOWLEDGE = Knowledge.load(extra_rule_dirs)
 
 
-def _worker_analyse(args: tuple[str, str | None, bool, bool]
+def _worker_analyse(args: tuple[str, str | None, bool, bool, int]
                     ) -> tuple[list[DeviceResult], str | None]:
-    path, encoding, show_secrets, keep_text = args
+    path, encoding, show_secrets, keep_text, large_bytes = args
     assert _WORKER_KNOWLEDGE is not None
     try:
-        capture = read_capture(path, encoding)
+        capture = read_capture(path, _WORKER_KNOWLEDGE.catalog, encoding, large_bytes)
         sanitizer = None if show_secrets else Sanitizer()
         results = analyse_capture(capture, _WORKER_KNOWLEDGE, sanitizer)
         if not keep_text:  # the capture's text goes back only if the report shows it

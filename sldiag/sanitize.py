@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from .capture import SparseLines
 from .resources import DataError, data_dir, load_yaml_cached
 
 OPTIONAL_CLASSES = ("serials", "accounts", "hostnames", "ips")
@@ -83,12 +85,27 @@ class Sanitizer:
                              f"(choose from {', '.join(OPTIONAL_CLASSES)})")
         self.rules = load_redaction_rules()
 
-    def lines(self, lines: list[str]) -> list[str]:
+    def lines(self, lines: Sequence[str]) -> Sequence[str]:
         """Sanitise a capture's lines in place of order; blocks may span lines."""
         self._in_block = None
+        if isinstance(lines, SparseLines):
+            return self._sparse_lines(lines)
         if self.classes:
             self.learn("\n".join(lines))
         return [self.line(text) for text in lines]
+
+    def _sparse_lines(self, lines: SparseLines) -> SparseLines:
+        indexes = lines.indexes()
+        if self.classes:
+            self.learn("\n".join(lines.kept[i] for i in indexes))
+        out: list[str] = []
+        previous = -1
+        for index in indexes:
+            if index != previous + 1:
+                self._in_block = None  # a block's end may lie in the lines not read
+            out.append(self.line(lines.kept[index]))
+            previous = index
+        return lines.with_texts(out)
 
     def line(self, text: str) -> str:
         rules = self.rules

@@ -9,12 +9,29 @@ Three ways a capture names its commands, tried in this order:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .capture import Capture, InputError
+from .capture import Capture, InputError, line_indexes
 from .catalog import Catalog
 
 _DELIMITER = re.compile(r"^[-=]{6,}\s*(?P<cmd>(?:show|sh)\s.*?)\s*[-=]{6,}\s*$", re.IGNORECASE)
+# What a raw line holding a delimiter or a prompt must contain, for the streaming reader of
+# large captures (literal searches in bytes); keep them as loose as the patterns they serve.
+DELIMITER_HINTS = tuple(re.compile(rb + rb"[ \t\f\v]*[Ss][Hh]") for rb in (b"------", b"======"))
+PROMPT_CHARS = (b"#", b">")
+# What must stand before the first '#' or '>' of a prompt line whose start holds no terminal
+# residue and no "[timestamp]" (see _PROMPT): lets the streaming reader pass over table rows.
+_PROMPT_HEAD = re.compile(rb"[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}(?:\([A-Za-z0-9_\-]+\))?")
+_RESIDUE = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|[Mm]ore")
+# The same as whole-line patterns (Hyperscan, multi-line): a prompt's start, a "[timestamp]"
+# line with a '#' or '>', and any line with residue that cleaning removes (a CR before LF is
+# only a line end).
+PROMPT_LINES = (
+    rb"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}(?:\([A-Za-z0-9_\-]+\))?[#>]",
+    rb"^\[[^\n]*[#>]",
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|[Mm]ore",
+)
 # Optional "[timestamp] " some terminal loggers put before every line.
 _PROMPT = re.compile(
     r"^(?:\[[^\]]{4,40}\]\s*)?(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})"
@@ -39,6 +56,8 @@ class Section:
     filtered: bool = False        # the command had a "| include" style filter
     fragment: bool = False        # an excerpt recognised by content, not a whole output
     configuration: bool = False   # the output is (all or part of) the configuration
+    elided: bool = False          # a large capture: only some of its lines were kept
+    last_line: int | None = None  # its last line (1-based) when it has any, kept or not
 
 
 @dataclass
@@ -51,12 +70,13 @@ class DeviceCapture:
     first_line: tuple[int, str] = (1, "")
     line_ranges: list[tuple[int, int]] = field(default_factory=list)  # [start, end) indexes
 
-    def numbered_lines(self, lines: list[str]) -> list[tuple[int, str]]:
-        return [(i + 1, lines[i]) for start, end in self.line_ranges for i in range(start, end)]
+    def numbered_lines(self, lines: Sequence[str]) -> list[tuple[int, str]]:
+        return [(i + 1, lines[i]) for start, end in self.line_ranges
+                for i in line_indexes(lines, start, end)]
 
 
 @dataclass
-class _Marker:
+class Marker:
     index: int
     kind: str                     # "delimiter" | "prompt"
     typed: str
@@ -105,7 +125,7 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
                 # A second show tech pasted below the first, with no prompt to name it.
                 current = anonymous = new_device(None, marker.index)
         current.line_ranges.append((marker.index, end))
-        body = [(i + 1, lines[i]) for i in range(marker.index + 1, end)]
+        body = [(i + 1, lines[i]) for i in line_indexes(lines, marker.index + 1, end)]
         if not marker.typed:
             continue  # a bare prompt only ends the previous command's output
         command = catalog.canonical_command(marker.typed)
@@ -113,7 +133,9 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
             command=command, typed=marker.typed, file=capture.name,
             header_line=marker.index + 1, lines=body,
             form="show-tech" if marker.kind == "delimiter" else "prompt",
-            filtered=marker.filtered, configuration=command in catalog.configuration))
+            filtered=marker.filtered, configuration=command in catalog.configuration,
+            elided=marker.index in capture.elided_sections,
+            last_line=end if end > marker.index + 1 else None))
 
     if not order:
         device = new_device(None, 0)
@@ -122,21 +144,37 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
     return order
 
 
-def _find_markers(lines: list[str]) -> list[_Marker]:
-    markers: list[_Marker] = []
-    for index, line in enumerate(lines):
-        if line[:1] in "-=" and line and (m := _DELIMITER.match(line)):
-            markers.append(_Marker(index, "delimiter", _strip_filter(m["cmd"])[0], None,
-                                   _strip_filter(m["cmd"])[1]))
-        elif ("#" in line or ">" in line) and (m := _PROMPT.match(line)):
-            cmd = (m["cmd"] or "").strip()
-            if cmd and not m["mode"] and not _looks_like_exec(cmd):
-                continue
-            if m["mode"]:
-                cmd = ""  # configuration mode lines are not show output
-            typed, filtered = _strip_filter(cmd)
-            markers.append(_Marker(index, "prompt", typed, m["host"], filtered))
+def _find_markers(lines: Sequence[str]) -> list[Marker]:
+    markers: list[Marker] = []
+    for index in line_indexes(lines):
+        marker = marker_of(lines[index], index)
+        if marker is not None:
+            markers.append(marker)
     return markers
+
+
+def may_be_prompt(buf: bytes, start: int, at: int, end: int) -> bool:
+    """Whether the raw line ``buf[start:end]``, whose first '#' or '>' is at ``at``, can be a
+    prompt once cleaned; False only when :func:`marker_of` would say no."""
+    if buf[start:start + 1] == b"[" or _RESIDUE.search(buf, start, end):
+        return True  # cleaning may change the line (a CR redraws it): look at it whole
+    return _PROMPT_HEAD.fullmatch(buf, start, at) is not None
+
+
+def marker_of(line: str, index: int) -> Marker | None:
+    """The show-tech delimiter or session prompt on a cleaned line, if it is one."""
+    if line[:1] in "-=" and line and (m := _DELIMITER.match(line)):
+        typed, filtered = _strip_filter(m["cmd"])
+        return Marker(index, "delimiter", typed, None, filtered)
+    if ("#" in line or ">" in line) and (m := _PROMPT.match(line)):
+        cmd = (m["cmd"] or "").strip()
+        if cmd and not m["mode"] and not _looks_like_exec(cmd):
+            return None
+        if m["mode"]:
+            cmd = ""  # configuration mode lines are not show output
+        typed, filtered = _strip_filter(cmd)
+        return Marker(index, "prompt", typed, m["host"], filtered)
+    return None
 
 
 def _strip_filter(cmd: str) -> tuple[str, bool]:
@@ -154,7 +192,7 @@ def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> 
     lines = capture.lines
     sections: list[Section] = []
     current: Section | None = None
-    for i in range(start, end):
+    for i in line_indexes(lines, start, end):
         line = lines[i]
         if line:
             echoed = catalog.canonical_command(line) if line.startswith(("show ", "sh ")) else None
@@ -178,16 +216,18 @@ def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> 
     return sections
 
 
-def _check_not_truncated(capture: Capture, markers: list[_Marker],
+def _check_not_truncated(capture: Capture, markers: list[Marker],
                          devices: list[DeviceCapture], catalog: Catalog) -> None:
     """A capture whose last command output lacks its closing lines was cut short."""
     if markers and markers[-1].kind == "prompt" and not markers[-1].typed:
         return  # the session went back to the prompt: the last output is whole
     last: Section | None = None
+    last_line = 0
     for device in devices:
         for section in device.sections:
-            if section.lines and (last is None or section.lines[-1][0] > last.lines[-1][0]):
-                last = section
+            end = section.last_line or (section.lines[-1][0] if section.lines else 0)
+            if end > last_line:
+                last, last_line = section, end
     if last is None or last.command is None or last.filtered or last.fragment:
         return
     pattern = catalog.complete_pattern(last.command)

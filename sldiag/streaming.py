@@ -1,0 +1,441 @@
+"""Large captures, read in one streaming pass that keeps only the lines sldiag reads.
+
+A show tech from a busy stack runs to hundreds of MB, nearly all of it counters, logs and
+interface configuration that licensing never needs. Up to ``LARGE_CAPTURE_BYTES`` a capture is
+read whole (``capture.read_capture``). Beyond that it is read in chunks, and searches for
+literal bytes (C speed, no Python loop over lines) find the few lines that matter:
+
+* lines that may be a show-tech delimiter or a prompt (they bound the sections);
+* the whole output of the commands facts come from (licensing, version, clock, ...), which is
+  small;
+* the configuration, less the children of blocks no template reads (``skip_children_of``);
+* the first lines of every other output (a refused command shows there);
+* the lines the line scopes want (licensing syslog, eventlog) wherever they are.
+
+Every other line keeps its number but not its text (:class:`SparseLines`), so evidence cites
+the same ``file:line`` as a whole read, and the rest of the pipeline runs unchanged on it.
+The tests check that both reads give the same analysis.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .capture import (
+    BINARY_SNIFF_BYTES,
+    UTF8_BOM,
+    UTF16_BOMS,
+    Capture,
+    InputError,
+    SparseLines,
+    clean_line,
+    decode_capture,
+    decode_error,
+    is_timestamp_header,
+    open_input,
+    read_chunk,
+)
+from .catalog import Catalog
+from .sections import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, marker_of, may_be_prompt
+
+LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
+CHUNK_BYTES = 8 * 1024 * 1024
+HEAD_LINES = 3                 # first lines kept of an output nothing is read from
+PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
+MAX_LINE_BYTES = 16 * 1024 * 1024   # longer lines are read in part
+
+_MARK, _SCOPE = 1, 2
+# Of the first lines of an output nothing else is read from, those that can matter: a refused
+# command (parsing.REJECTED_OUTPUT, "% Invalid input ...") and exec timestamp headers
+# (capture._TIMESTAMP_HEADER, a clock reading of last resort).
+_HEAD_WORTH = re.compile(rb"%|Load for|Time source")
+
+
+def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
+                 large_bytes: int = LARGE_CAPTURE_BYTES, chunk_bytes: int = CHUNK_BYTES
+                 ) -> Capture:
+    """Read one capture: whole when it is small, streaming when it is large."""
+    name = "<stdin>" if path == "-" else path
+    stream = open_input(path)
+    try:
+        # Enough for the checks on the start of a file (BOM, binary sniff) in any case.
+        head = read_chunk(name, stream, max(large_bytes + 1, BINARY_SNIFF_BYTES + 3))
+        if len(head) <= large_bytes:
+            return decode_capture(name, head, encoding)
+        if not _streamable(encoding) or head.startswith(UTF16_BOMS):
+            # UTF-16 and other encodings where a byte 0x0a is not always a newline.
+            return decode_capture(name, head + read_chunk(name, stream), encoding)
+        return _Scanner(name, catalog, encoding).run(head, stream, chunk_bytes)
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def _streamable(encoding: str | None) -> bool:
+    if encoding is None:
+        return True
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding '{encoding}'") from None
+    probe = "\n#>%-= azAZ09:\t\r\x1b\b"
+    try:
+        return codec.encode(probe)[0] == probe.encode("ascii")
+    except (UnicodeError, ValueError):
+        return False
+
+
+class _Scanner:
+    """The state of one streaming read: which section we are in and what it keeps."""
+
+    def __init__(self, name: str, catalog: Catalog, encoding: str | None) -> None:
+        self.name = name
+        self.catalog = catalog
+        self.encoding = encoding
+        self.codec = encoding or "utf-8"
+        self.index = 0                       # 0-based number of the buffer's first line
+        self.kept: dict[int, str] = {}
+        self.cleaned: Counter = Counter()
+        self.headers: list[tuple[int, str]] = []
+        self.elided: set[int] = set()
+        self.notes: list[str] = []
+        self.mode = "preamble"               # preamble | whole | config | head | none
+        self.header: int | None = None       # the current section's delimiter/prompt line
+        self.head_left = 0
+        self.preamble_left = PREAMBLE_BYTES
+        self.skip: tuple[re.Pattern[bytes], re.Pattern[bytes]] | None = None
+        self.has_text = False
+        self.finder = finder_for(catalog)
+        self._skip_patterns: dict[str, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def run(self, head: bytes, stream: BinaryIO, chunk_bytes: int) -> Capture:
+        if head.startswith(UTF8_BOM) and self.encoding is None:
+            head = head[len(UTF8_BOM):]
+        if self.encoding is None and b"\x00" in head[:BINARY_SNIFF_BYTES]:
+            raise InputError(f"{self.name}: binary file, not a text capture")
+        chunks = self._chunks(head, stream, chunk_bytes)
+        pending = b""            # the start of a line the previous chunk cut
+        dropping = False         # inside a line too long to keep: skip to its end
+        last = b""
+        while True:
+            more = next(chunks)
+            if dropping and more:
+                newline = more.find(b"\n")
+                if newline < 0:
+                    continue
+                more, dropping = more[newline:], False
+            if not more:
+                self._feed(pending, 0, len(pending))
+                last = pending or last
+                break
+            last = more
+            first = more.find(b"\n") + 1
+            if first == 0:
+                pending += more
+                if len(pending) > MAX_LINE_BYTES:
+                    # A line longer than any command prints: its start is read, not the rest.
+                    self.notes.append(f"line {self.index + 1} is longer than "
+                                      f"{MAX_LINE_BYTES // 2**20} MB; only its start was read")
+                    keep = MAX_LINE_BYTES
+                    while keep and pending[keep] & 0xC0 == 0x80:  # not inside a character
+                        keep -= 1
+                    pending, dropping = pending[:keep], True
+                continue
+            if pending:  # the cut line, completed: small, so joining it costs nothing
+                joined = pending + more[:first]
+                self._feed(joined, 0, len(joined))
+            else:
+                first = 0
+            cut = more.rfind(b"\n") + 1
+            self._feed(more, first, cut)  # the chunk itself is never copied
+            pending = more[cut:]
+        if not self.has_text:
+            raise InputError(f"{self.name}: file is empty (no text to analyse)")
+        ends_with_newline = last.endswith(b"\n")
+        total = self.index if ends_with_newline else self.index + 1
+        return Capture(name=self.name, lines=SparseLines(total, self.kept),
+                       ends_with_newline=ends_with_newline, cleaned=self.cleaned,
+                       timestamp_headers=self.headers, elided_sections=self.elided,
+                       notes=self.notes)
+
+    def _chunks(self, head: bytes, stream: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
+        """The head already read, then the rest of the stream, ``chunk_bytes`` at a time;
+        b"" at the end."""
+        for at in range(0, len(head), chunk_bytes):
+            yield head[at:at + chunk_bytes]
+        while more := read_chunk(self.name, stream, chunk_bytes):
+            yield more
+        while True:
+            yield b""
+
+    def _feed(self, buf: bytes, begin: int, end: int) -> None:
+        """Take ``buf[begin:end]``: whole lines, or the capture's unterminated last line."""
+        if end <= begin:
+            return
+        self._check_text(buf, begin, end)
+        index = self.index
+        pos = begin
+        for start, kinds in self.finder.candidates(buf, begin, end):
+            self._region(buf, pos, start, index)
+            index += buf.count(b"\n", pos, start)
+            stop = buf.find(b"\n", start, end)
+            stop = end if stop < 0 else stop + 1
+            text = self._text(buf, start, stop, index)
+            marker = marker_of(text, index) if kinds & _MARK else None
+            if marker is not None:
+                self.kept[index] = text
+                self._enter_section(index, marker.typed)
+            else:
+                self._take_line(index, text, bool(kinds & _SCOPE))
+            index += 1 if buf[stop - 1:stop] == b"\n" else 0
+            pos = stop
+        self._region(buf, pos, end, index)
+        self.index = index + buf.count(b"\n", pos, end)
+
+    def _check_text(self, buf: bytes, begin: int, end: int) -> None:
+        if not self.has_text:
+            self.has_text = not buf[begin:end].isspace()
+        if buf.isascii():  # the whole chunk: no copy, and a superset of the part
+            return
+        piece = buf[begin:end]
+        try:
+            piece.decode(self.codec)
+        except UnicodeDecodeError as exc:
+            raise decode_error(self.name, piece, exc, self.encoding,
+                               first_line=self.index + 1) from None
+
+    # -- sections -----------------------------------------------------------------------------
+
+    def _enter_section(self, index: int, typed: str) -> None:
+        """A delimiter or prompt at line ``index`` starts a new output: what of it to keep."""
+        self.header = index
+        command = self.catalog.canonical_command(typed) if typed else None
+        self.skip = None
+        if not typed:
+            self.mode = "none"           # a bare prompt: what follows is no command's output
+        elif command in self.catalog.skip_children:
+            self.mode = "config"
+            self.skip = self._skip_pattern(command)
+        elif self.catalog.read_whole(command):
+            self.mode = "whole"
+        else:
+            self.mode, self.head_left = "head", HEAD_LINES
+
+    def _skip_pattern(self, command: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+        if command not in self._skip_patterns:
+            words = b"|".join(re.escape(w.encode()) for w in self.catalog.skip_children[command])
+            block = rb"(?:" + words + rb")[ \t][^\n]*((?:\n[ \t][^\n]*)*)"
+            self._skip_patterns[command] = (re.compile(rb"\n" + block), re.compile(block))
+        return self._skip_patterns[command]
+
+    def _take_line(self, index: int, text: str, wanted: bool) -> None:
+        """One line already read (a candidate that was no marker), in the current output."""
+        mode = self.mode
+        if mode == "head":
+            if self.head_left:
+                self.head_left -= 1
+                wanted = wanted or _HEAD_WORTH.search(text.encode(self.codec)) is not None
+            if self.header is not None:
+                self.elided.add(self.header)
+        elif mode in ("whole", "config") or (mode == "preamble" and self.preamble_left > 0):
+            wanted = True
+        if wanted:
+            self.kept[index] = text
+
+    def _region(self, buf: bytes, a: int, b: int, index: int) -> None:
+        """Lines ``buf[a:b]`` (whole lines, starting at line ``index``) of the current output."""
+        if a >= b:
+            return
+        mode = self.mode
+        if mode == "whole":
+            self._keep(buf, a, b, index)
+        elif mode == "preamble":
+            if self.preamble_left > 0:
+                self.preamble_left -= b - a
+                self._keep(buf, a, b, index)
+                if self.preamble_left <= 0:
+                    last = index + buf.count(b"\n", a, b)
+                    self.notes.append(
+                        f"no prompt or show-tech delimiter in the first "
+                        f"{PREAMBLE_BYTES // 2**20} MB: bare output after line {last} was "
+                        "not read")
+        elif mode == "head":
+            stop = a
+            while self.head_left and stop < b:
+                newline = buf.find(b"\n", stop, b)
+                line_end = b if newline < 0 else newline + 1
+                if _HEAD_WORTH.search(buf, stop, line_end):
+                    self._keep(buf, stop, line_end, index)
+                index += 1
+                stop = line_end
+                self.head_left -= 1
+            if self.header is not None:
+                self.elided.add(self.header)
+        elif mode == "config":
+            assert self.skip is not None
+            after_newline, at_start = self.skip
+            cursor = a
+            matches = []
+            if a == 0 or buf[a - 1:a] == b"\n":
+                first = at_start.match(buf, a, b)
+                if first:
+                    matches.append((first.start(1), first.end(1)))
+            matches += [m.span(1) for m in after_newline.finditer(buf, max(a - 1, 0), b)
+                        if m.start(1) >= a]
+            for children_start, children_end in matches:
+                if children_end <= children_start or children_start < cursor:
+                    continue
+                # children_start is the newline ending the block's first line.
+                self._keep(buf, cursor, children_start + 1, index)
+                index += buf.count(b"\n", cursor, children_start + 1)
+                skipped_to = min(children_end + 1, b)
+                index += buf.count(b"\n", children_start + 1, skipped_to)
+                cursor = skipped_to
+                if self.header is not None:
+                    self.elided.add(self.header)
+            self._keep(buf, cursor, b, index)
+
+    def _keep(self, buf: bytes, a: int, b: int, index: int) -> None:
+        if a >= b:
+            return
+        chunk = buf[a:b].decode(self.codec)
+        parts = chunk.split("\n")
+        if chunk.endswith("\n"):
+            parts.pop()
+        for offset, raw in enumerate(parts):
+            self._store(index + offset, raw)
+
+    def _text(self, buf: bytes, a: int, b: int, index: int) -> str:
+        raw = buf[a:b].decode(self.codec)
+        return self._cleaned(raw[:-1] if raw.endswith("\n") else raw, index)
+
+    def _store(self, index: int, raw: str) -> None:
+        self.kept[index] = self._cleaned(raw, index)
+
+    def _cleaned(self, raw: str, index: int) -> str:
+        line = clean_line(raw, self.cleaned)
+        if is_timestamp_header(line):
+            self.headers.append((index + 1, line))
+            self.cleaned["timestamp-header"] += 1
+            return ""
+        return line
+
+
+# -- finding the lines that matter ------------------------------------------------------------
+
+class PlainFinder:
+    """Candidate lines with Python's own searches (bytes.find and re): a few passes per chunk."""
+
+    name = "python"
+
+    def __init__(self, scopes: list[bytes]) -> None:
+        self.scopes = [re.compile(pattern) for pattern in scopes]
+
+    def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+        """Starts of the lines of ``buf[begin:end]`` that may be a marker or that a line
+        scope wants, in order."""
+        found: dict[int, int] = {}
+        for hint in DELIMITER_HINTS:
+            for m in hint.finditer(buf, begin, end):
+                start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+                found[start] = found.get(start, 0) | _MARK
+        for char in PROMPT_CHARS:
+            at = buf.find(char, begin, end)
+            while at >= 0:
+                start = buf.rfind(b"\n", begin, at) + 1 or begin
+                newline = buf.find(b"\n", at, end)
+                if may_be_prompt(buf, start, at, end if newline < 0 else newline):
+                    found[start] = found.get(start, 0) | _MARK
+                if newline < 0:
+                    break
+                at = buf.find(char, newline, end)
+        for scope in self.scopes:
+            for m in scope.finditer(buf, begin, end):
+                start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+                found[start] = found.get(start, 0) | _SCOPE
+        return sorted(found.items())
+
+
+class HyperscanFinder:
+    """The same candidates (a superset is fine, never fewer) in one pass of Intel's
+    Hyperscan over each chunk, several times faster than the passes of PlainFinder."""
+
+    name = "hyperscan"
+
+    def __init__(self, scopes: list[bytes]) -> None:
+        import hyperscan
+
+        self._hs = hyperscan
+        expressions = [hint.pattern for hint in DELIMITER_HINTS] + list(PROMPT_LINES) + scopes
+        self.kinds = [_MARK] * (len(expressions) - len(scopes)) + [_SCOPE] * len(scopes)
+        self.db = _hyperscan_database(expressions)
+
+    def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+        hits: list[tuple[int, int]] = []
+        self.db.scan(memoryview(buf)[begin:end],
+                     match_event_handler=lambda ident, _from, to, _flags, _ctx:
+                     hits.append((ident, to)))
+        found: dict[int, int] = {}
+        kinds = self.kinds
+        for ident, to in hits:
+            start = buf.rfind(b"\n", begin, begin + to - 1) + 1 or begin
+            found[start] = found.get(start, 0) | kinds[ident]
+        return sorted(found.items())
+
+
+def _hyperscan_database(expressions: list[bytes]) -> object:
+    """Compiled once per set of patterns and kept in the cache folder (compiling costs more
+    than scanning 100 MB)."""
+    import hashlib
+
+    import hyperscan
+
+    from .resources import cache_dir
+
+    key = hashlib.sha256(b"\0".join(expressions) + hyperscan.__version__.encode()).hexdigest()
+    path = cache_dir() / f"hyperscan-{key[:24]}.db"
+    try:
+        db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        db.scratch = hyperscan.Scratch(db)
+        return db
+    except Exception:  # noqa: BLE001 - absent, stale or from another CPU: compile it
+        pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=list(range(len(expressions))),
+               elements=len(expressions),
+               flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY]
+               * len(expressions))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(hyperscan.dumpb(db))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs speed
+    return db
+
+
+def finder_for(catalog: Catalog) -> PlainFinder | HyperscanFinder:
+    """Hyperscan where it is installed (Linux x86-64 wheels) and takes the patterns, else
+    Python's searches; SLDIAG_SCANNER=python forces the latter. Both find the same lines."""
+    scopes = [scope.filter.pattern.encode("utf-8") for scope in catalog.line_scopes]
+    key = tuple(scopes)
+    if key not in _FINDERS:
+        finder: PlainFinder | HyperscanFinder | None = None
+        if os.environ.get("SLDIAG_SCANNER", "").lower() != "python":
+            try:
+                finder = HyperscanFinder(scopes)
+            except Exception:  # noqa: BLE001 - not installed, or a pattern it cannot take
+                finder = None
+        _FINDERS[key] = finder or PlainFinder(scopes)
+    return _FINDERS[key]
+
+
+_FINDERS: dict[tuple[bytes, ...], PlainFinder | HyperscanFinder] = {}
