@@ -51,7 +51,8 @@ class Capture:
     timestamp_headers: list[tuple[int, str]] = field(default_factory=list)
     # Large captures: header lines (0-based) of sections whose output was not kept whole.
     elided_sections: set[int] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)  # what a streaming read left unread
+    # What a streaming read left unread: (1-based line, reason).
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
 
 def iter_input_paths(args: list[str]) -> Iterator[tuple[str, bool]]:

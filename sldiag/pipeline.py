@@ -18,7 +18,7 @@ from .engine import (
     reference_time,
     run_rules,
 )
-from .parsing import extract_facts
+from .parsing import ParseGap, extract_facts
 from .rules import Rule, Stage, load_flowchart, load_modes, load_rules
 from .sanitize import Sanitizer
 from .sections import split_capture
@@ -52,6 +52,8 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
     results = []
     for device in split_capture(capture, knowledge.catalog):
         facts, gaps = extract_facts(device, capture.lines, knowledge.catalog)
+        gaps += [ParseGap(capture.name, line, capture.lines[line - 1], None, reason)
+                 for line, reason in capture.notes]
         derive_facts(facts, knowledge.catalog.license_tiers)
         result = DeviceResult(
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .capture import SparseLines
 from .engine import DeviceResult
 from .rules import SEVERITY_RANK
 
@@ -75,8 +76,12 @@ def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int 
             if group and (n is None or n - group[-1] > 2 * context + 1):
                 first = max(1, group[0] - context)
                 last = min(len(result.lines), group[-1] + context)
+                # A large capture read streaming has no text for the lines it passed over.
+                sparse = isinstance(result.lines, SparseLines)
                 blocks.append((file, [(k, result.lines[k - 1], k in group)
-                                      for k in range(first, last + 1)]))
+                                      for k in range(first, last + 1)
+                                      if k in group or not sparse
+                                      or result.lines.has(k - 1)]))
                 group = []
             if n is not None:
                 group.append(n)
@@ -112,7 +117,7 @@ def raw_sections(result: DeviceResult) -> list[tuple[str, int, list[tuple[int, s
 
     used = []
     for section in result.sections:
-        if section.command and section.lines:
+        if section.command and section.lines and not section.elided:
             lines = section.lines
             if section.configuration and result.sanitized:
                 # Shown in full: also remove what only netconan knows as a secret.

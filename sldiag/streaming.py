@@ -51,9 +51,8 @@ MAX_LINE_BYTES = 16 * 1024 * 1024   # longer lines are read in part
 
 _MARK, _SCOPE = 1, 2
 # Of the first lines of an output nothing else is read from, those that can matter: a refused
-# command (parsing.REJECTED_OUTPUT, "% Invalid input ...") and exec timestamp headers
-# (capture._TIMESTAMP_HEADER, a clock reading of last resort).
-_HEAD_WORTH = re.compile(rb"%|Load for|Time source")
+# command (parsing.REJECTED_OUTPUT, "% Invalid input ...").
+_HEAD_WORTH = re.compile(rb"%")
 
 
 def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
@@ -103,7 +102,7 @@ class _Scanner:
         self.cleaned: Counter = Counter()
         self.headers: list[tuple[int, str]] = []
         self.elided: set[int] = set()
-        self.notes: list[str] = []
+        self.notes: list[tuple[int, str]] = []
         self.mode = "preamble"               # preamble | whole | config | head | none
         self.header: int | None = None       # the current section's delimiter/prompt line
         self.head_left = 0
@@ -141,8 +140,8 @@ class _Scanner:
                 pending += more
                 if len(pending) > MAX_LINE_BYTES:
                     # A line longer than any command prints: its start is read, not the rest.
-                    self.notes.append(f"line {self.index + 1} is longer than "
-                                      f"{MAX_LINE_BYTES // 2**20} MB; only its start was read")
+                    self.notes.append((self.index + 1, f"line longer than "
+                                       f"{MAX_LINE_BYTES // 2**20} MB: only its start was read"))
                     keep = MAX_LINE_BYTES
                     while keep and pending[keep] & 0xC0 == 0x80:  # not inside a character
                         keep -= 1
@@ -201,7 +200,10 @@ class _Scanner:
 
     def _check_text(self, buf: bytes, begin: int, end: int) -> None:
         if not self.has_text:
-            self.has_text = not buf[begin:end].isspace()
+            piece = buf[begin:end]
+            # As str.strip() sees it (it also strips \x1c-\x1f and Unicode spaces).
+            self.has_text = not piece.isspace() and bool(
+                piece.decode(self.codec, errors="ignore").strip())
         if buf.isascii():  # the whole chunk: no copy, and a superset of the part
             return
         piece = buf[begin:end]
@@ -262,10 +264,10 @@ class _Scanner:
                 self._keep(buf, a, b, index)
                 if self.preamble_left <= 0:
                     last = index + buf.count(b"\n", a, b)
-                    self.notes.append(
+                    self.notes.append((last + 1, (
                         f"no prompt or show-tech delimiter in the first "
-                        f"{PREAMBLE_BYTES // 2**20} MB: bare output after line {last} was "
-                        "not read")
+                        f"{PREAMBLE_BYTES // 2**20} MB: bare output from here on was not read "
+                        "(licensing log lines still were)")))
         elif mode == "head":
             stop = a
             while self.head_left and stop < b:

@@ -6,6 +6,7 @@ CI runs a small example budget; `make fuzz` runs the same properties with a larg
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from datetime import timedelta
@@ -16,8 +17,10 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from sldiag import streaming  # noqa: E402
 from sldiag.capture import InputError, clean_text, read_capture  # noqa: E402
 from sldiag.pipeline import Knowledge, analyse_capture  # noqa: E402
+from sldiag.report import to_json_document  # noqa: E402
 from sldiag.sanitize import Sanitizer  # noqa: E402
 
 from .conftest import ROOT  # noqa: E402
@@ -38,22 +41,29 @@ RESIDUE = [b"\r\n", b"\x1b[1;31m", b"\x1b[0m", b"\x08", b" --More-- ", b"\x00", 
 
 
 def analyse_bytes(tmp_path_factory, data: bytes) -> None:
-    """The end-to-end property: a report, or one clean InputError."""
+    """The end-to-end property: a report, or one clean InputError; and the streaming reader
+    of large captures (forced here, with small chunks) comes to the same outcome."""
     path = tmp_path_factory.mktemp("p") / "capture.txt"
     path.write_bytes(data)
+    whole = outcome(lambda: read_capture(str(path)))
+    chunk = 1 + len(data) % 97
+    streamed = outcome(lambda: streaming.read_capture(str(path), KNOWLEDGE.catalog,
+                                                      large_bytes=0, chunk_bytes=chunk))
+    assert streamed == whole
+
+
+def outcome(read) -> str:
     try:
-        capture = read_capture(str(path))
-    except InputError as exc:
-        assert "\n" not in str(exc)
-        return
-    try:
+        capture = read()
         results = analyse_capture(capture, KNOWLEDGE, Sanitizer())
     except InputError as exc:  # truncation is found while sectioning
         assert "\n" not in str(exc)
-        return
+        return f"error: {exc}"
     for result in results:
         for finding in result.findings:
             assert finding.evidence
+    return json.dumps([to_json_document(results)] + [r.facts.to_json() for r in results],
+                      sort_keys=True, default=str)
 
 
 @given(st.binary(max_size=4096))

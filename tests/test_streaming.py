@@ -1,0 +1,263 @@
+"""Large captures read streaming give the same analysis as a whole read, line for line.
+
+The streaming reader is forced on small inputs (``large_bytes=0``) with tiny chunks, so every
+chunk boundary case is met, and its result is compared with the whole read's: errors, JSON
+report, facts and parse gaps. Both finders (Hyperscan and Python's searches) are checked.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from sldiag import streaming
+from sldiag.capture import InputError, SparseLines, read_capture
+from sldiag.pipeline import Knowledge, analyse_capture, analyse_paths
+from sldiag.report import to_json_document
+from sldiag.sanitize import Sanitizer
+
+from .conftest import ROOT, run_cli
+
+KNOWLEDGE = Knowledge.load()
+CORPUS = ROOT.parent / "shared" / "corpus" / "outputs"
+OWN_INPUTS = (sorted((ROOT / "samples").iterdir())
+              + sorted((ROOT / "rules" / "examples").rglob("*.txt"))
+              + sorted((ROOT / "tests" / "data").rglob("*.txt*")))
+LICENSING = ROOT / "samples" / "01-product-already-registered.showtech.txt"
+
+
+def finders() -> list[str]:
+    names = ["python"]
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        names.append("hyperscan")
+    return names
+
+
+@pytest.fixture(params=finders())
+def finder(request, monkeypatch):
+    monkeypatch.setenv("SLDIAG_SCANNER", request.param)
+    monkeypatch.setattr(streaming, "_FINDERS", {})
+    yield request.param
+    streaming._FINDERS.clear()
+
+
+def outcome(path: Path, **kwargs) -> tuple:
+    analysis = analyse_paths([str(path)], KNOWLEDGE, **kwargs)
+    results = analysis.results
+    return (analysis.errors,
+            json.dumps(to_json_document(results), sort_keys=True, default=str),
+            [r.facts.to_json() for r in results],
+            [[g.to_json() for g in r.gaps] for r in results])
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
+def test_streaming_equals_whole_read_on_own_inputs(finder, monkeypatch, chunk):
+    monkeypatch.setattr(streaming, "CHUNK_BYTES", chunk)
+    differ = [p.name for p in OWN_INPUTS
+              if outcome(p) != outcome(p, large_bytes=0)]
+    assert differ == []
+    assert len(OWN_INPUTS) > 100
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
+def test_streaming_equals_whole_read_on_real_outputs(finder, monkeypatch):
+    monkeypatch.setattr(streaming, "CHUNK_BYTES", 13)
+    outputs = sorted(CORPUS.glob("*.txt"))
+    assert outputs
+    assert [p.name for p in outputs if outcome(p) != outcome(p, large_bytes=0)] == []
+
+
+RESIDUE_PROMPTS = [
+    b"\x1b[K\x1b[1mSW1#show license all\x1b[0m\r\n",
+    b" --More-- \x08\x08\x08\x08\x08\x08\x08\x08\x08\x08SW1#sh lic status\n",
+    b"old junk text here\rSW1#show clock\n",
+    b"[2024-01-01 10:00:00] SW1#show license udi\n",
+    b"[10:00:01 > x] SW1>show version\n",
+    b"SW1(config)#end\n",
+    b"SW1>enable\n",
+    b"\x07SW1#show running-config | include call-home\n",
+    b"   ------------------ show license all ------------------   \r\n",
+    b"======show license summary======\n",
+]
+
+
+def candidate_lines(finder_name: str, data: bytes, chunk: int) -> set[int]:
+    """0-based numbers of the lines a finder proposes, fed ``chunk`` bytes at a time (cut
+    at line ends, as the reader does)."""
+    scopes = [s.filter.pattern.encode() for s in KNOWLEDGE.catalog.line_scopes]
+    finder = (streaming.HyperscanFinder(scopes) if finder_name == "hyperscan"
+              else streaming.PlainFinder(scopes))
+    found: set[int] = set()
+    begin = line = 0
+    while begin < len(data):
+        end = data.find(b"\n", min(begin + chunk, len(data)) - 1) + 1 or len(data)
+        for start, _ in finder.candidates(data, begin, end):
+            found.add(line + data.count(b"\n", begin, start))
+        line += data.count(b"\n", begin, end)
+        begin = end
+    return found
+
+
+def test_finders_never_miss_a_marker_or_a_scope_line(finder):
+    """Whatever the reader's mode logic, the lines it is offered must include every line
+    that sectioning would call a delimiter or prompt, and every line a line scope wants."""
+    from sldiag.capture import decode_capture
+    from sldiag.sections import _find_markers
+
+    inputs = [p.read_bytes() for p in OWN_INPUTS if not p.name.endswith(".gz")]
+    inputs += [b"".join(RESIDUE_PROMPTS), b"x\n".join(RESIDUE_PROMPTS)]
+    if CORPUS.is_dir():
+        inputs += [p.read_bytes() for p in sorted(CORPUS.glob("*.txt"))]
+    checked = 0
+    for data in inputs:
+        try:
+            capture = decode_capture("x", data)
+        except InputError:
+            continue
+        if data.startswith(b"\xef\xbb\xbf") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        wanted = {m.index for m in _find_markers(capture.lines)}
+        wanted |= {i for i, text in enumerate(capture.lines)
+                   if any(s.filter.search(text) for s in KNOWLEDGE.catalog.line_scopes)}
+        for chunk in (50, 1 << 20):
+            assert wanted <= candidate_lines(finder, data, chunk), data[:200]
+        checked += len(wanted)
+    assert checked > 400
+
+
+def big_show_tech(path: Path, filler_blocks: int) -> dict[str, int]:
+    """The sample show tech with a large running-config and many outputs licensing never
+    reads around it (interface counters, log lines, tables with '#' and '>')."""
+    body = LICENSING.read_text().split("\n", 1)[1]
+    parts = ["SW-ACC-12#show tech-support\n",
+             "------------------ show running-config ------------------\n\n",
+             "Building configuration...\n\nhostname SW-ACC-12\n!\n"]
+    for i in range(400):
+        parts.append(f"interface GigabitEthernet1/0/{i}\n description to desk {i} -> closet\n"
+                     f" switchport access vlan 10\n ip host evil.example 10.0.0.{i % 250}\n!\n")
+    parts.append("call-home\n contact-email-addr netops@example.com\nend\n\n")
+    for n in range(filler_blocks):
+        parts.append("------------------ show interfaces ------------------\n\n")
+        parts += [f"GigabitEthernet1/0/{i} is up, line protocol is up\n     {n} packets input\n"
+                  for i in range(48)]
+        parts.append("------------------ show ip bgp ------------------\n\n"
+                     "VLAN  MAC   Seq#  ports\n" + "-" * 60 + "\n")
+        parts += [f" *>  10.{n % 250}.{i}.0/24   10.1.1.1   0 65001 i\n" for i in range(20)]
+        if n == filler_blocks // 2:
+            parts.append(body)
+        parts.append("------------------ show logging ------------------\n\n")
+        parts += [f"*Mar  1 00:00:{i:02d}: %LINK-3-UPDOWN: Interface Gi1/0/{i}, changed state "
+                  "to up\n" for i in range(30)]
+    parts.append("SW-ACC-12#\n")
+    text = "".join(parts)
+    path.write_text(text)
+    lines = text.split("\n")
+    return {"lines": len(lines) - 1,
+            "smart_lic": next(i for i, t in enumerate(lines, 1) if "%SMART_LIC" in t)}
+
+
+def test_large_show_tech_is_read_in_part_with_true_line_numbers(tmp_path, finder, monkeypatch):
+    monkeypatch.setattr(streaming, "CHUNK_BYTES", 64 * 1024)
+    path = tmp_path / "big.txt"
+    shape = big_show_tech(path, filler_blocks=400)
+    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=256 * 1024)
+    assert isinstance(capture.lines, SparseLines)
+    assert len(capture.lines) == shape["lines"]
+    assert len(capture.lines.kept) < shape["lines"] / 10
+    # Interface configuration is passed over; the lines a rule can need are kept.
+    assert not any("evil.example" in t for t in capture.lines.kept.values())
+    assert capture.lines[shape["smart_lic"] - 1].startswith("*")
+    (streamed,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
+    (whole,) = analyse_capture(read_capture(str(path)), KNOWLEDGE, Sanitizer())
+    (alone,) = analyse_capture(read_capture(str(LICENSING)), KNOWLEDGE, Sanitizer())
+    assert [f.rule_id for f in streamed.findings] == [f.rule_id for f in whole.findings]
+    assert {f.rule_id for f in streamed.findings} == {f.rule_id for f in alone.findings}
+    assert streamed.facts.to_json() == whole.facts.to_json()
+    file_lines = path.read_text().split("\n")
+    for finding in streamed.findings:
+        for evidence in finding.evidence:
+            assert file_lines[evidence["line"] - 1].rstrip() == evidence["text"]
+
+
+def test_cli_reads_a_capture_over_the_threshold(tmp_path):
+    path = tmp_path / "huge.txt"
+    big_show_tech(path, filler_blocks=3000)
+    assert path.stat().st_size > streaming.LARGE_CAPTURE_BYTES
+    result = run_cli("analyze", "--format", "json", str(path))
+    assert result.returncode == 1, result.stderr
+    ids = [f["id"] for f in json.loads(result.stdout)["devices"][0]["findings"]]
+    assert "sl-scenario-01-product-already-registered" in ids
+
+
+def test_gzip_is_streamed_and_truncation_is_one_clear_error(tmp_path):
+    path = tmp_path / "big.txt"
+    big_show_tech(path, filler_blocks=200)
+    packed = gzip.compress(path.read_bytes())
+    (tmp_path / "big.txt.gz").write_bytes(packed)
+    capture = streaming.read_capture(str(tmp_path / "big.txt.gz"), KNOWLEDGE.catalog,
+                                     large_bytes=4096, chunk_bytes=10_000)
+    assert isinstance(capture.lines, SparseLines)
+    (tmp_path / "cut.txt.gz").write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(InputError, match="gzip data is truncated or corrupt") as info:
+        streaming.read_capture(str(tmp_path / "cut.txt.gz"), KNOWLEDGE.catalog,
+                               large_bytes=4096, chunk_bytes=10_000)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_bytes_deep_in_a_large_capture_name_their_line(tmp_path):
+    path = tmp_path / "big.txt"
+    big_show_tech(path, filler_blocks=200)
+    data = path.read_bytes().split(b"\n")
+    data[5000] += b" caf\xe9"
+    path.write_bytes(b"\n".join(data))
+    with pytest.raises(InputError) as whole:
+        read_capture(str(path))
+    with pytest.raises(InputError) as streamed:
+        streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
+                               chunk_bytes=3000)
+    assert str(streamed.value) == str(whole.value)
+    assert f"{path}:5001: not valid UTF-8 (byte 0xe9)" in str(streamed.value)
+
+
+def test_whitespace_only_large_capture_is_empty(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_bytes(b" \n\t\n" * 10_000)
+    with pytest.raises(InputError, match="file is empty"):
+        streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=100)
+
+
+def test_a_line_longer_than_the_limit_is_read_in_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(streaming, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "long.txt"
+    body = LICENSING.read_text()
+    path.write_text("x" * 50_000 + "\u00e9" * 10 + "\n" + body)
+    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0,
+                                     chunk_bytes=256)
+    assert capture.notes[0][0] == 1 and "line longer than" in capture.notes[0][1]
+    assert len(capture.lines[0]) <= 1000
+    assert capture.lines[1] == body.split("\n")[0]
+    (result,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
+    assert "sl-scenario-01-product-already-registered" in {f.rule_id for f in result.findings}
+
+
+def test_bare_output_beyond_the_preamble_budget_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(streaming, "PREAMBLE_BYTES", 2000)
+    path = tmp_path / "logs.txt"
+    path.write_text("".join(f"*Mar  1 00:00:{i % 60:02d}: %LINK-3-UPDOWN: Interface Gi1/0/1, "
+                            "changed state to up\n" for i in range(500))
+                    + "*Mar  1 00:10:00: %SMART_LIC-3-COMM_FAILED: Communications failure "
+                      "with the Cisco Smart License Utility (CSLU) : Unable to resolve "
+                      "server hostname/domain name\n")
+    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0)
+    assert any("no prompt or show-tech delimiter" in note for _, note in capture.notes)
+    assert capture.lines[500].startswith("*Mar  1 00:10:00: %SMART_LIC-3-COMM_FAILED")
+    (result,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
+    assert result.facts.rows("syslog")[-1].line == 501
+    assert any("bare output from here on was not read" in g.reason for g in result.gaps)
