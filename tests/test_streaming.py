@@ -261,3 +261,19 @@ def test_bare_output_beyond_the_preamble_budget_is_named(tmp_path, monkeypatch):
     (result,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
     assert result.facts.rows("syslog")[-1].line == 501
     assert any("bare output from here on was not read" in g.reason for g in result.gaps)
+
+
+def test_reports_show_only_lines_that_were_read(tmp_path):
+    from sldiag.report import excerpts, raw_sections
+
+    path = tmp_path / "big.txt"
+    big_show_tech(path, filler_blocks=100)
+    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096)
+    (result,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
+    evidence = [e for f in to_json_document([result])["devices"][0]["findings"]
+                for e in f["evidence"]]
+    shown = [n for _, block in excerpts(result, evidence) for n, _, _ in block]
+    assert shown and all(capture.lines.has(n - 1) for n in shown)
+    commands = [command for command, _, _ in raw_sections(result)]
+    assert "show license all" in commands
+    assert "show interfaces" not in commands and "show running-config" not in commands
