@@ -315,6 +315,21 @@ class Facts:
             raise KeyError(collection)
         return getattr(self, collection)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as the facts set and the rows, in tuples: results cross from worker
+        processes by the thousand, and the dataclasses of every group (mostly unset) made
+        that the costliest part of a parallel run."""
+        scalars = []
+        for path in FACT_KINDS:
+            group, _, name = path.partition(".")
+            fact = getattr(getattr(self, group), name)
+            if fact is not None:
+                scalars.append((path, fact.value, fact.file, fact.line, fact.text, fact.raw))
+        rows = {kind: [(r.values, r.file, r.line, r.text, r.field_lines)
+                       for r in getattr(self, kind)]
+                for kind in ROW_KINDS if getattr(self, kind)}
+        return _rebuild_facts, (scalars, rows)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
@@ -325,6 +340,17 @@ class Facts:
                 values = {g.name: getattr(obj, g.name) for g in dataclasses.fields(obj)}
                 out[f.name] = {k: None if v is None else v.to_json() for k, v in values.items()}
         return out
+
+
+def _rebuild_facts(scalars: list[tuple[Any, ...]],
+                   rows: dict[str, list[tuple[Any, ...]]]) -> Facts:
+    facts = Facts()
+    for path, *fields in scalars:
+        group, _, name = path.partition(".")
+        setattr(getattr(facts, group), name, Fact(*fields))
+    for kind, entries in rows.items():
+        setattr(facts, kind, [Row(*entry) for entry in entries])
+    return facts
 
 
 def _kinds() -> dict[str, str]:

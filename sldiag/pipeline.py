@@ -71,46 +71,92 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
                   jobs: int = 1, extra_rule_dirs: list[Path] | None = None,
                   progress: Callable[[int, int], None] | None = None,
                   keep_text: bool = True, large_bytes: int = LARGE_CAPTURE_BYTES) -> Analysis:
-    """Analyse every input; with ``jobs`` > 1 the files are spread over processes (parsing is
-    CPU-bound), each loading the knowledge once. Results keep the order of the inputs.
-    Captures over ``large_bytes`` are read streaming (see streaming.py)."""
+    """Analyse every input; with ``jobs`` > 1 the files are spread over that many processes
+    (parsing is CPU-bound): this one and ``jobs - 1`` workers, each loading the knowledge
+    once. Results keep the order of the inputs. Captures over ``large_bytes`` are read
+    streaming (see streaming.py)."""
     analysis = Analysis()
     inputs = list(_inputs(paths, analysis))
     if redact:  # one placeholder per value across all files needs one sanitizer: one process
         jobs = 1
+    args = [(path, encoding, show_secrets, keep_text, large_bytes) for path, _ in inputs]
     if jobs > 1 and len(inputs) > 1 and "-" not in (p for p, _ in inputs):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
+        outcomes = _in_parallel(args, knowledge, jobs, extra_rule_dirs, progress)
+    else:
         global _WORKER_KNOWLEDGE
-        args = [(path, encoding, show_secrets, keep_text, large_bytes) for path, _ in inputs]
-        # Forked workers inherit the knowledge loaded here; elsewhere each loads its own.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        if context.get_start_method() == "fork":
-            _WORKER_KNOWLEDGE = knowledge or Knowledge.load(extra_rule_dirs)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
-                                 initargs=(extra_rule_dirs,)) as pool:
-            outcomes = pool.map(_worker_analyse, args, chunksize=max(1, len(args) // (jobs * 8)))
-            for n, ((_, explicit), (results, error)) in enumerate(zip(inputs, outcomes,
-                                                                      strict=True), 1):
-                if error is not None:
-                    (analysis.errors if explicit else analysis.warnings).append(error)
-                analysis.results.extend(results)
-                if progress:
-                    progress(n, len(inputs))
-        return analysis
-    knowledge = knowledge or Knowledge.load(extra_rule_dirs)
-    sanitizer = None if show_secrets else Sanitizer(redact)
-    for n, (path, explicit) in enumerate(inputs, 1):
-        try:
-            capture = read_capture(path, knowledge.catalog, encoding, large_bytes)
-            analysis.results.extend(analyse_capture(capture, knowledge, sanitizer))
-        except InputError as exc:
-            (analysis.errors if explicit else analysis.warnings).append(str(exc))
-        if progress:
-            progress(n, len(inputs))
+        _WORKER_KNOWLEDGE = knowledge or Knowledge.load(extra_rule_dirs)
+        sanitizer = None if show_secrets else Sanitizer(redact)
+        outcomes = []
+        for n, one in enumerate(args, 1):
+            outcomes.append(_worker_analyse(one, sanitizer, keep_lines=True))
+            if progress:
+                progress(n, len(args))
+    for (_, explicit), (results, error) in zip(inputs, outcomes, strict=True):
+        if error is not None:
+            (analysis.errors if explicit else analysis.warnings).append(error)
+        analysis.results.extend(results)
     return analysis
+
+
+_Outcome = tuple[list["DeviceResult"], "str | None"]
+
+
+def _in_parallel(args: list[tuple[str, str | None, bool, bool, int]],
+                 knowledge: Knowledge | None, jobs: int, extra_rule_dirs: list[Path] | None,
+                 progress: Callable[[int, int], None] | None) -> list[_Outcome]:
+    """Batches of files go to ``jobs - 1`` workers in order, while this process takes
+    batches from the end that no worker has started (a queued batch can be cancelled): it
+    works instead of only waiting (on two cores, a third busy process would take time from
+    the workers), and the load balances itself, whatever the files' sizes."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_KNOWLEDGE
+    _WORKER_KNOWLEDGE = knowledge or Knowledge.load(extra_rule_dirs)
+    # Forked workers inherit the knowledge loaded here; elsewhere each loads its own.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(1, len(args) // (jobs * 32))
+    batches = [list(range(i, min(i + size, len(args)))) for i in range(0, len(args), size)]
+    outcomes: list[_Outcome | None] = [None] * len(args)
+    done = 0
+
+    def finished(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, len(args))
+
+    # The first batch here, before the workers fork: they inherit what it compiled on first
+    # use (TextFSM templates, rule texts, patterns) instead of each compiling it again.
+    for i in batches[0]:
+        outcomes[i] = _worker_analyse(args[i])
+    finished(len(batches[0]))
+    batches = batches[1:]
+    # What exists now (the knowledge above all) lives as long as the run: frozen, the garbage
+    # collector of a forked worker never walks it, so its pages stay shared with this process.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context,
+                                 initializer=_worker_init, initargs=(extra_rule_dirs,)) as pool:
+            futures = [pool.submit(_worker_batch, [args[i] for i in batch])
+                       for batch in batches]
+            for batch, future in zip(reversed(batches), reversed(futures), strict=True):
+                if not future.cancel():
+                    break  # a worker has it, and every batch before it
+                for i in batch:
+                    outcomes[i] = _worker_analyse(args[i])
+                finished(len(batch))
+            for batch, future in zip(batches, futures, strict=True):
+                if future.cancelled():
+                    continue
+                for i, outcome in zip(batch, future.result(), strict=True):
+                    outcomes[i] = outcome
+                finished(len(batch))
+    finally:
+        gc.unfreeze()
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 _WORKER_KNOWLEDGE: Knowledge | None = None
@@ -122,15 +168,21 @@ def _worker_init(extra_rule_dirs: list[Path] | None) -> None:
         _WORKER_KNOWLEDGE = Knowledge.load(extra_rule_dirs)
 
 
-def _worker_analyse(args: tuple[str, str | None, bool, bool, int]
-                    ) -> tuple[list[DeviceResult], str | None]:
+def _worker_batch(batch: list[tuple[str, str | None, bool, bool, int]]) -> list[_Outcome]:
+    return [_worker_analyse(args) for args in batch]
+
+
+def _worker_analyse(args: tuple[str, str | None, bool, bool, int],
+                    sanitizer: Sanitizer | None = None, keep_lines: bool = False) -> _Outcome:
+    """One capture; without a shared sanitizer, each file gets its own (secrets only)."""
     path, encoding, show_secrets, keep_text, large_bytes = args
     assert _WORKER_KNOWLEDGE is not None
     try:
         capture = read_capture(path, _WORKER_KNOWLEDGE.catalog, encoding, large_bytes)
-        sanitizer = None if show_secrets else Sanitizer()
+        if sanitizer is None and not show_secrets:
+            sanitizer = Sanitizer()
         results = analyse_capture(capture, _WORKER_KNOWLEDGE, sanitizer)
-        if not keep_text:  # the capture's text goes back only if the report shows it
+        if not keep_text and not keep_lines:  # the text goes back only if the report shows it
             for result in results:
                 result.lines, result.sections = [], []
         return results, None

@@ -277,3 +277,30 @@ def test_reports_show_only_lines_that_were_read(tmp_path):
     commands = [command for command, _, _ in raw_sections(result)]
     assert "show license all" in commands
     assert "show interfaces" not in commands and "show running-config" not in commands
+
+
+def test_parallel_runs_match_one_process_with_bad_files_among_good(tmp_path):
+    """This process and the workers share the batches (the tail is taken back from the
+    queue): whatever the split, results, warnings and their order match one process."""
+    import shutil
+
+    for n in range(5):
+        for sample in sorted((ROOT / "samples").iterdir()):
+            shutil.copy(sample, tmp_path / f"{n}-{sample.name}")
+        (tmp_path / f"{n}-zz-binary.txt").write_bytes(b"\x00\x01binary")
+    serial = analyse_paths([str(tmp_path)], KNOWLEDGE, jobs=1, keep_text=False)
+    for jobs in (2, 3):
+        parallel = analyse_paths([str(tmp_path)], KNOWLEDGE, jobs=jobs, keep_text=False)
+        assert parallel.warnings == serial.warnings and len(serial.warnings) == 5
+        assert ([json.dumps(to_json_document([r]), default=str) for r in parallel.results]
+                == [json.dumps(to_json_document([r]), default=str) for r in serial.results])
+
+
+def test_facts_survive_pickling_between_processes():
+    import pickle
+
+    for path in sorted((ROOT / "samples").iterdir()):
+        for result in analyse_paths([str(path)], KNOWLEDGE).results:
+            back = pickle.loads(pickle.dumps(result.facts))
+            assert back.to_json() == result.facts.to_json()
+            assert back.rows("license_usage") == result.facts.rows("license_usage")
