@@ -320,14 +320,17 @@ class Facts:
         processes by the thousand, and the dataclasses of every group (mostly unset) made
         that the costliest part of a parallel run."""
         scalars = []
-        for path in FACT_KINDS:
-            group, _, name = path.partition(".")
-            fact = getattr(getattr(self, group), name)
-            if fact is not None:
-                scalars.append((path, fact.value, fact.file, fact.line, fact.text, fact.raw))
-        rows = {kind: [(r.values, r.file, r.line, r.text, r.field_lines)
-                       for r in getattr(self, kind)]
-                for kind in ROW_KINDS if getattr(self, kind)}
+        rows = {}
+        for kind, member in vars(self).items():
+            if isinstance(member, list):
+                if member:
+                    rows[kind] = [(r.values, r.file, r.line, r.text, r.field_lines)
+                                  for r in member]
+                continue
+            for name, fact in vars(member).items():
+                if fact is not None:
+                    scalars.append((kind, name, fact.value, fact.file, fact.line, fact.text,
+                                    fact.raw))
         return _rebuild_facts, (scalars, rows)
 
     def to_json(self) -> dict[str, Any]:
@@ -345,8 +348,7 @@ class Facts:
 def _rebuild_facts(scalars: list[tuple[Any, ...]],
                    rows: dict[str, list[tuple[Any, ...]]]) -> Facts:
     facts = Facts()
-    for path, *fields in scalars:
-        group, _, name = path.partition(".")
+    for group, name, *fields in scalars:
         setattr(getattr(facts, group), name, Fact(*fields))
     for kind, entries in rows.items():
         setattr(facts, kind, [Row(*entry) for entry in entries])
