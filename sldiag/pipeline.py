@@ -98,7 +98,7 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
     return analysis
 
 
-_Outcome = tuple[list["DeviceResult"], "str | None"]
+_Outcome = tuple[list[DeviceResult], str | None]
 
 
 def _in_parallel(args: list[tuple[str, str | None, bool, bool, int]],
