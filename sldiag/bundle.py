@@ -70,11 +70,14 @@ def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] 
         # a line it half understands); elsewhere netconan's version is taken, and our rules
         # (optional classes, licensing artefacts) still run over it.
         merged = []
-        config = _config_lines(capture, knowledge)
-        netconan = netconan_lines(capture.lines)
-        for index, (original, other) in enumerate(zip(capture.lines, netconan, strict=True)):
-            use_netconan = (index in config and other != original
-                            and not sanitizer.knows_secret(original))
+        # netconan reads the configuration only: on a large show tech, running it over every
+        # line cost minutes for nothing.
+        config = sorted(_config_lines(capture, knowledge))
+        netconan = dict(zip(config, netconan_lines([capture.lines[i] for i in config]),
+                            strict=True))
+        for index, original in enumerate(capture.lines):
+            other = netconan.get(index, original)
+            use_netconan = other != original and not sanitizer.knows_secret(original)
             final = sanitizer.line(other if use_netconan else original)
             if use_netconan:
                 netconan_counts += 1  # only netconan knew this one

@@ -154,3 +154,25 @@ def test_analyze_redact_classes_in_the_report():
     assert device["hostname"] == "HOST-1"
     assert b"FOC2301Y0ZZ" not in proc.stdout and b"SW-ACC-31" not in proc.stdout
     assert any("SN:SERIAL-" in e["text"] for f in device["findings"] for e in f["evidence"])
+
+
+def test_netconan_reads_only_the_configuration(knowledge, monkeypatch):
+    """netconan anonymises configurations and is slow (about 0.3 ms a line): a large show
+    tech must not pass its logs and counters through it."""
+    import sldiag.bundle as bundle_module
+
+    seen: list[str] = []
+    real = bundle_module.netconan_lines
+
+    def spy(lines):
+        seen.extend(lines)
+        return real(lines)
+
+    monkeypatch.setattr(bundle_module, "netconan_lines", spy)
+    path = ROOT / "samples" / "01-product-already-registered.showtech.txt"
+    build_bundle([str(path)], knowledge)
+    text = path.read_text()
+    config = text.split("------------------ show running-config ------------------")[1]
+    config = config.split("------------------ show")[0]
+    assert seen and all(line in config for line in seen if line.strip())
+    assert not any("show license" in line or "Smart Licensing Status" in line for line in seen)
