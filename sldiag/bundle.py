@@ -10,17 +10,22 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
+import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
-from .capture import Capture, InputError, clean_text, iter_input_paths, read_capture
+from .capture import Capture, InputError, SparseLines, clean_text, iter_input_paths
+from .capture import read_capture as read_whole
 from .pipeline import Knowledge, analyse_capture
 from .report import render, to_json_document
 from .sanitize import Sanitizer, netconan_lines
 from .sections import split_capture
+from .streaming import LARGE_CAPTURE_BYTES, iter_clean_lines, read_capture
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -28,63 +33,113 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 @dataclass
 class Bundle:
     files: dict[str, bytes] = field(default_factory=dict)
+    # Members too large to hold (the sanitised text of a large capture): written to files.
+    spooled: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     redactions: dict[str, int] = field(default_factory=dict)
     results: list[Any] = field(default_factory=list)
+    _spool: tempfile.TemporaryDirectory | None = None
 
-    def zip_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name in sorted(self.files):
+    def names(self) -> list[str]:
+        return sorted({*self.files, *self.spooled})
+
+    def read(self, name: str) -> bytes:
+        return self.files[name] if name in self.files else self.spooled[name].read_bytes()
+
+    def spool_path(self, name: str) -> Path:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryDirectory(prefix="sldiag-bundle-")
+        path = Path(self._spool.name) / f"{len(self.spooled)}.txt"
+        self.spooled[name] = path
+        return path
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.cleanup()
+            self._spool = None
+
+    def write_zip(self, out: BinaryIO) -> None:
+        """The zip, member by member; spooled members are copied, never held whole."""
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in self.names():
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 3  # the same on every platform
-                zf.writestr(info, self.files[name])
+                if name in self.files:
+                    zf.writestr(info, self.files[name])
+                    continue
+                path = self.spooled[name]
+                info.file_size = path.stat().st_size  # as writestr would: the same bytes
+                with zf.open(info, "w") as dest, open(path, "rb") as src:
+                    shutil.copyfileobj(src, dest, 1 << 20)
+
+    def zip_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.write_zip(buffer)
         return buffer.getvalue()
 
 
 def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] = frozenset(),
-                 encoding: str | None = None) -> Bundle:
+                 encoding: str | None = None, large_bytes: int = LARGE_CAPTURE_BYTES) -> Bundle:
+    """Large captures (see streaming.py) are sanitised line by line into a spooled file and
+    read again from their source for each pass, never held whole; the bytes are the same."""
     bundle = Bundle()
     raw: list[tuple[str, Capture]] = []
     for path in paths:
         try:
             for name, explicit in iter_input_paths([path]):
                 try:
-                    raw.append((name, read_capture(name, encoding)))
+                    # Standard input cannot be read twice: it is held whole.
+                    raw.append((name, read_whole(name, encoding) if name == "-" else
+                                read_capture(name, knowledge.catalog, encoding, large_bytes)))
                 except InputError as exc:
                     (bundle.errors if explicit else bundle.warnings).append(str(exc))
         except InputError as exc:
             bundle.errors.append(str(exc))
     sanitizer = Sanitizer(redact)
     # Learn every optional value first, so one value has one placeholder across all files.
-    for _, capture in raw:
+    for path, capture in raw:
         if redact:
-            sanitizer.learn("\n".join(capture.lines))
+            for block in _blocks(_lines_of(path, capture, encoding)):
+                sanitizer.learn(block)
     netconan_counts = 0
     names = _bundle_names([name for name, _ in raw])
-    for (_, capture), inner in zip(raw, names, strict=True):
+    for (path, capture), inner in zip(raw, names, strict=True):
         # Where our rules know the secret, they redact the original line (netconan can mangle
         # a line it half understands); elsewhere netconan's version is taken, and our rules
         # (optional classes, licensing artefacts) still run over it.
-        merged = []
         # netconan reads the configuration only: on a large show tech, running it over every
         # line cost minutes for nothing.
-        config = sorted(_config_lines(capture, knowledge))
-        netconan = dict(zip(config, netconan_lines([capture.lines[i] for i in config]),
-                            strict=True))
-        for index, original in enumerate(capture.lines):
-            other = netconan.get(index, original)
-            use_netconan = other != original and not sanitizer.knows_secret(original)
-            final = sanitizer.line(other if use_netconan else original)
-            if use_netconan:
-                netconan_counts += 1  # only netconan knew this one
-            merged.append(final)
-        text = "\n".join(merged) + "\n"
-        bundle.files[inner] = text.encode("utf-8")
-        sanitized = clean_text(inner, text)
+        config = _config_lines(capture, knowledge)
+        texts = [text for index, text in enumerate(_lines_of(path, capture, encoding))
+                 if index in config]
+        netconan = dict(zip(sorted(config), netconan_lines(texts), strict=True))
+        large = isinstance(capture.lines, SparseLines)
+        merged: list[str] = []
+        out = open(bundle.spool_path(inner), "w", encoding="utf-8") if large else None  # noqa: SIM115
+        try:
+            for index, original in enumerate(_lines_of(path, capture, encoding)):
+                other = netconan.get(index, original)
+                use_netconan = other != original and not sanitizer.knows_secret(original)
+                final = sanitizer.line(other if use_netconan else original)
+                if use_netconan:
+                    netconan_counts += 1  # only netconan knew this one
+                if out is not None:
+                    out.write(final + "\n")
+                else:
+                    merged.append(final)
+        finally:
+            if out is not None:
+                out.close()
+        if out is not None:
+            sanitized = read_capture(str(bundle.spooled[inner]), knowledge.catalog,
+                                     large_bytes=large_bytes, name=inner)
+        else:
+            text = "\n".join(merged) + "\n"
+            bundle.files[inner] = text.encode("utf-8")
+            sanitized = clean_text(inner, text)
         bundle.results.extend(analyse_capture(sanitized, knowledge))
     redactions = sanitizer.report()
     if netconan_counts:
@@ -109,8 +164,34 @@ def _config_lines(capture: Capture, knowledge: Knowledge) -> set[int]:
         devices = split_capture(capture, knowledge.catalog)
     except InputError:
         return set()
-    return {number - 1 for device in devices for section in device.sections
-            if section.configuration for number, _ in section.lines}
+    indexes: set[int] = set()
+    for device in devices:
+        for section in device.sections:
+            if not section.configuration:
+                continue
+            if section.header_line and section.last_line:  # every line, read or not
+                indexes.update(range(section.header_line, section.last_line))
+            else:
+                indexes.update(number - 1 for number, _ in section.lines)
+    return indexes
+
+
+def _lines_of(path: str, capture: Capture, encoding: str | None) -> Iterable[str]:
+    """A capture's cleaned lines: held, or read again from its source when it is large."""
+    if isinstance(capture.lines, SparseLines):
+        return iter_clean_lines(path, encoding)
+    return capture.lines
+
+
+def _blocks(lines: Iterable[str], size: int = 10_000) -> Iterator[str]:
+    block: list[str] = []
+    for line in lines:
+        block.append(line)
+        if len(block) == size:
+            yield "\n".join(block)
+            block = []
+    if block:
+        yield "\n".join(block)
 
 
 def _bundle_names(paths: list[str]) -> list[str]:
@@ -133,19 +214,32 @@ def _manifest(bundle: Bundle, knowledge: Knowledge) -> dict[str, Any]:
         "schema_version": "1",
         "sldiag_version": __version__,
         "rules": [{"id": r.id, "version": r.version} for r in knowledge.rules],
-        "files": [{"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                  for name, data in sorted(bundle.files.items())],
+        "files": [{"path": name, **_digest(bundle, name)}
+                  for name in bundle.names() if name != "manifest.json"],
         "redacted": bundle.redactions,
     }
+
+
+def _digest(bundle: Bundle, name: str) -> dict[str, Any]:
+    if name in bundle.files:
+        data = bundle.files[name]
+        return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    digest, size = hashlib.sha256(), 0
+    with open(bundle.spooled[name], "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": size}
 
 
 def _json(doc: Any) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_bundle(bundle: Bundle, output: Path) -> bytes:
-    from .report import write_atomically
+def write_bundle(bundle: Bundle, output: Path) -> None:
+    """Written beside ``output`` and renamed: never a half-written bundle."""
+    from .report import replace_atomically
 
-    data = bundle.zip_bytes()
-    write_atomically(output, data)
-    return data
+    with replace_atomically(output) as fh:
+        bundle.write_zip(fh)
+    bundle.close()

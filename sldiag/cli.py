@@ -190,7 +190,7 @@ def _make_bundle(paths: tuple[str, ...], output: Path, redact: str,
     except OSError as exc:
         fail(f"{output}: cannot write ({exc.strerror or exc})")
     removed = sum(built.redactions.values())
-    click.echo(f"{output}: {len(built.results)} device(s), {len(built.files)} files, "
+    click.echo(f"{output}: {len(built.results)} device(s), {len(built.names())} files, "
                f"{removed} value(s) redacted", err=True)
     return output
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .capture import SparseLines
@@ -217,11 +219,18 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
 
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and rename: never a half-written file."""
+    with replace_atomically(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def replace_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that takes ``path``'s place only once whole (renamed on success)."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            yield fh
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # the permissions a plain open() would have given

@@ -56,10 +56,11 @@ _HEAD_WORTH = re.compile(rb"%")
 
 
 def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
-                 large_bytes: int = LARGE_CAPTURE_BYTES, chunk_bytes: int = CHUNK_BYTES
-                 ) -> Capture:
-    """Read one capture: whole when it is small, streaming when it is large."""
-    name = "<stdin>" if path == "-" else path
+                 large_bytes: int = LARGE_CAPTURE_BYTES, chunk_bytes: int = CHUNK_BYTES,
+                 name: str | None = None) -> Capture:
+    """Read one capture: whole when it is small, streaming when it is large. ``name`` is how
+    evidence cites it (default: the path)."""
+    name = name or ("<stdin>" if path == "-" else path)
     stream = open_input(path)
     try:
         # Enough for the checks on the start of a file (BOM, binary sniff) in any case.
@@ -70,6 +71,37 @@ def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
             # UTF-16 and other encodings where a byte 0x0a is not always a newline.
             return decode_capture(name, head + read_chunk(name, stream), encoding)
         return _Scanner(name, catalog, encoding).run(head, stream, chunk_bytes)
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def iter_clean_lines(path: str, encoding: str | None = None,
+                     chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
+    """Every line of a capture already read once (so known to decode), cleaned as a whole
+    read cleans it, one chunk in memory at a time."""
+    codec = encoding or "utf-8"
+    cleaned: Counter = Counter()
+    stream = open_input(path)
+    try:
+        pending = b""
+        first = True
+        while True:
+            more = read_chunk(path, stream, chunk_bytes)
+            if first and encoding is None and more.startswith(UTF8_BOM):
+                more = more[len(UTF8_BOM):]
+            first = False
+            data = pending + more
+            cut = len(data) if not more else data.rfind(b"\n") + 1
+            lines = data[:cut].decode(codec).split("\n")
+            if data[:cut].endswith(b"\n") or not cut:
+                lines.pop()
+            for raw in lines:
+                line = clean_line(raw, cleaned)
+                yield "" if is_timestamp_header(line) else line
+            pending = data[cut:]
+            if not more:
+                return
     finally:
         if path != "-":
             stream.close()
