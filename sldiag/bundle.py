@@ -107,18 +107,18 @@ def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] 
     netconan_counts = 0
     names = _bundle_names([name for name, _ in raw])
     for (path, capture), inner in zip(raw, names, strict=True):
-        # Where our rules know the secret, they redact the original line (netconan can mangle
-        # a line it half understands); elsewhere netconan's version is taken, and our rules
-        # (optional classes, licensing artefacts) still run over it.
         # netconan reads the configuration only: on a large show tech, running it over every
         # line cost minutes for nothing.
         config = _config_lines(capture, knowledge)
         texts = [text for index, text in enumerate(_lines_of(path, capture, encoding))
                  if index in config]
         netconan = dict(zip(sorted(config), netconan_lines(texts), strict=True))
-        large = isinstance(capture.lines, SparseLines)
+        # Where our rules know the secret, they redact the original line (netconan can mangle
+        # a line it half understands); elsewhere netconan's version is taken, and our rules
+        # (optional classes, licensing artefacts) still run over it.
         merged: list[str] = []
-        out = open(bundle.spool_path(inner), "w", encoding="utf-8") if large else None  # noqa: SIM115
+        out = (open(bundle.spool_path(inner), "w", encoding="utf-8")  # noqa: SIM115
+               if isinstance(capture.lines, SparseLines) else None)
         try:
             for index, original in enumerate(_lines_of(path, capture, encoding)):
                 other = netconan.get(index, original)
