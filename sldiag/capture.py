@@ -200,12 +200,7 @@ def clean_text(name: str, text: str) -> Capture:
     lines: list[str] = []
     headers: list[tuple[int, str]] = []
     for number, line in enumerate(raw_lines, start=1):
-        line = clean_line(line, cleaned)
-        if _TIMESTAMP_HEADER.match(line):
-            headers.append((number, line))
-            cleaned["timestamp-header"] += 1
-            line = ""
-        lines.append(line)
+        lines.append(clean_capture_line(line, number, cleaned, headers))
     return Capture(name=name, lines=lines, ends_with_newline=ends_with_newline,
                    cleaned=cleaned, timestamp_headers=headers)
 
@@ -235,8 +230,16 @@ def clean_line(line: str, cleaned: Counter) -> str:
     return line.rstrip()
 
 
-def is_timestamp_header(line: str) -> bool:
-    return bool(_TIMESTAMP_HEADER.match(line))
+def clean_capture_line(raw: str, number: int, cleaned: Counter,
+                       headers: list[tuple[int, str]]) -> str:
+    """Line ``number`` (1-based) as a capture holds it: cleaned, and blank when it is an exec
+    timestamp header (remembered in ``headers``)."""
+    line = clean_line(raw, cleaned)
+    if _TIMESTAMP_HEADER.match(line):
+        headers.append((number, line))
+        cleaned["timestamp-header"] += 1
+        return ""
+    return line
 
 
 def _apply_backspaces(line: str) -> str:

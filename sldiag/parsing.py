@@ -25,6 +25,10 @@ EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a"}
 # whole output can be searched too).
 REJECTED_OUTPUT = re.compile(r"^\s*% (Invalid input detected|Incomplete command|"
                              r"Ambiguous command|Unrecognized command)", re.M)
+# It shows in the first lines of the output; the streaming reader of large captures keeps
+# those of an output it does not read only when they hold the '%'.
+REJECTION_LINES = 3
+REJECTION_HINT = re.compile(rb"%")
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,8 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
     for section in device.sections:
         if section.command is None:
             continue
-        rejection = next(((n, t) for n, t in section.lines[:3] if REJECTED_OUTPUT.match(t)),
+        rejection = next(((n, t) for n, t in section.lines[:REJECTION_LINES]
+                          if REJECTED_OUTPUT.match(t)),
                          None)
         if rejection is None:
             answered.add(section.command)

@@ -83,12 +83,11 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
     if jobs > 1 and len(inputs) > 1 and "-" not in (p for p, _ in inputs):
         outcomes = _in_parallel(args, knowledge, jobs, extra_rule_dirs, progress)
     else:
-        global _WORKER_KNOWLEDGE
-        _WORKER_KNOWLEDGE = knowledge or Knowledge.load(extra_rule_dirs)
+        knowledge = knowledge or Knowledge.load(extra_rule_dirs)
         sanitizer = None if show_secrets else Sanitizer(redact)
         outcomes = []
         for n, one in enumerate(args, 1):
-            outcomes.append(_worker_analyse(one, sanitizer, keep_lines=True))
+            outcomes.append(_analyse_one(knowledge, one, sanitizer))
             if progress:
                 progress(n, len(args))
     for (_, explicit), (results, error) in zip(inputs, outcomes, strict=True):
@@ -131,7 +130,7 @@ def _in_parallel(args: list[tuple[str, str | None, bool, bool, int]],
     # The first batch here, before the workers fork: they inherit what it compiled on first
     # use (TextFSM templates, rule texts, patterns) instead of each compiling it again.
     for i in batches[0]:
-        outcomes[i] = _worker_analyse(args[i])
+        outcomes[i] = _analyse_one(_WORKER_KNOWLEDGE, args[i])
     finished(len(batches[0]))
     batches = batches[1:]
     # What exists now (the knowledge above all) lives as long as the run: frozen, the garbage
@@ -146,7 +145,7 @@ def _in_parallel(args: list[tuple[str, str | None, bool, bool, int]],
                 if not future.cancel():
                     break  # a worker has it, and every batch before it
                 for i in batch:
-                    outcomes[i] = _worker_analyse(args[i])
+                    outcomes[i] = _analyse_one(_WORKER_KNOWLEDGE, args[i])
                 finished(len(batch))
             for batch, future in zip(batches, futures, strict=True):
                 if future.cancelled():
@@ -169,25 +168,25 @@ def _worker_init(extra_rule_dirs: list[Path] | None) -> None:
 
 
 def _worker_batch(batch: list[tuple[str, str | None, bool, bool, int]]) -> list[_Outcome]:
-    return [_worker_analyse(args) for args in batch]
+    assert _WORKER_KNOWLEDGE is not None
+    return [_analyse_one(_WORKER_KNOWLEDGE, args) for args in batch]
 
 
-def _worker_analyse(args: tuple[str, str | None, bool, bool, int],
-                    sanitizer: Sanitizer | None = None, keep_lines: bool = False) -> _Outcome:
+def _analyse_one(knowledge: Knowledge, args: tuple[str, str | None, bool, bool, int],
+                 sanitizer: Sanitizer | None = None) -> _Outcome:
     """One capture; without a shared sanitizer, each file gets its own (secrets only)."""
     path, encoding, show_secrets, keep_text, large_bytes = args
-    assert _WORKER_KNOWLEDGE is not None
     try:
-        capture = read_capture(path, _WORKER_KNOWLEDGE.catalog, encoding, large_bytes)
+        capture = read_capture(path, knowledge.catalog, encoding, large_bytes)
         if sanitizer is None and not show_secrets:
             sanitizer = Sanitizer()
-        results = analyse_capture(capture, _WORKER_KNOWLEDGE, sanitizer)
-        if not keep_text and not keep_lines:  # the text goes back only if the report shows it
-            for result in results:
-                result.lines, result.sections = [], []
-        return results, None
+        results = analyse_capture(capture, knowledge, sanitizer)
     except InputError as exc:
         return [], str(exc)
+    if not keep_text:  # the capture's text is kept (or sent back) only if the report shows it
+        for result in results:
+            result.lines, result.sections = [], []
+    return results, None
 
 
 def _inputs(paths: list[str], analysis: Analysis) -> Iterator[tuple[str, bool]]:

@@ -68,6 +68,8 @@ def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int 
     for e in evidence:
         by_file.setdefault(e["file"], set()).add(e["line"])
         texts[(e["file"], e["line"])] = e["text"]
+    # A large capture read streaming has no text for the lines it passed over.
+    sparse = isinstance(result.lines, SparseLines)
     for file in sorted(by_file):
         cited = sorted(by_file[file])
         if file != result.source or not result.lines:
@@ -78,8 +80,6 @@ def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int 
             if group and (n is None or n - group[-1] > 2 * context + 1):
                 first = max(1, group[0] - context)
                 last = min(len(result.lines), group[-1] + context)
-                # A large capture read streaming has no text for the lines it passed over.
-                sparse = isinstance(result.lines, SparseLines)
                 blocks.append((file, [(k, result.lines[k - 1], k in group)
                                       for k in range(first, last + 1)
                                       if k in group or not sparse

@@ -16,26 +16,25 @@ from .capture import Capture, InputError, line_indexes
 from .catalog import Catalog
 
 _DELIMITER = re.compile(r"^[-=]{6,}\s*(?P<cmd>(?:show|sh)\s.*?)\s*[-=]{6,}\s*$", re.IGNORECASE)
-# What a raw line holding a delimiter or a prompt must contain, for the streaming reader of
-# large captures (literal searches in bytes); keep them as loose as the patterns they serve.
+# A prompt: optional "[timestamp] " some terminal loggers put first, the hostname, a
+# configuration mode, then '#' or '>'.
+_HOST = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}"
+_MODE = r"\([A-Za-z0-9_\-]+\)"
+_PROMPT = re.compile(rf"^(?:\[[^\]]{{4,40}}\]\s*)?(?P<host>{_HOST})(?P<mode>{_MODE})?[#>]"
+                     r"\s*(?P<cmd>\S.*)?$")
+# For the streaming reader of large captures (searches in raw bytes): what a line holding a
+# delimiter or a prompt must contain, as loose as the patterns above.
 DELIMITER_HINTS = tuple(re.compile(rb + rb"[ \t\f\v]*[Ss][Hh]") for rb in (b"------", b"======"))
 PROMPT_CHARS = (b"#", b">")
-# What must stand before the first '#' or '>' of a prompt line whose start holds no terminal
-# residue and no "[timestamp]" (see _PROMPT): lets the streaming reader pass over table rows.
-_PROMPT_HEAD = re.compile(rb"[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}(?:\([A-Za-z0-9_\-]+\))?")
-_RESIDUE = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|[Mm]ore")
+# Terminal residue that cleaning removes and that can turn a line into a prompt (a CR before
+# the LF is only a line end).
+_RESIDUE = rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|[Mm]ore"
+_RESIDUE_RE = re.compile(_RESIDUE)
+# What stands before the first '#' or '>' of a prompt line with no residue and no timestamp.
+_PROMPT_HEAD = re.compile(f"{_HOST}(?:{_MODE})?".encode())
 # The same as whole-line patterns (Hyperscan, multi-line): a prompt's start, a "[timestamp]"
-# line with a '#' or '>', and any line with residue that cleaning removes (a CR before LF is
-# only a line end).
-PROMPT_LINES = (
-    rb"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}(?:\([A-Za-z0-9_\-]+\))?[#>]",
-    rb"^\[[^\n]*[#>]",
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|[Mm]ore",
-)
-# Optional "[timestamp] " some terminal loggers put before every line.
-_PROMPT = re.compile(
-    r"^(?:\[[^\]]{4,40}\]\s*)?(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})"
-    r"(?P<mode>\([A-Za-z0-9_\-]+\))?[#>]\s*(?P<cmd>\S.*)?$")
+# line with a '#' or '>', and any line with residue.
+PROMPT_LINES = (b"^" + _PROMPT_HEAD.pattern + rb"[#>]", rb"^\[[^\n]*[#>]", _RESIDUE)
 # First words that make "host#words" a prompt and not a line of output.
 _EXEC_VERBS = ("show", "terminal", "enable", "disable", "configure", "copy", "write", "ping",
                "traceroute", "telnet", "ssh", "license", "clock", "debug", "undebug", "dir",
@@ -156,7 +155,7 @@ def _find_markers(lines: Sequence[str]) -> list[Marker]:
 def may_be_prompt(buf: bytes, start: int, at: int, end: int) -> bool:
     """Whether the raw line ``buf[start:end]``, whose first '#' or '>' is at ``at``, can be a
     prompt once cleaned; False only when :func:`marker_of` would say no."""
-    if buf[start:start + 1] == b"[" or _RESIDUE.search(buf, start, end):
+    if buf[start:start + 1] == b"[" or _RESIDUE_RE.search(buf, start, end):
         return True  # cleaning may change the line (a CR redraws it): look at it whole
     return _PROMPT_HEAD.fullmatch(buf, start, at) is not None
 

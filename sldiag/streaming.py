@@ -33,26 +33,22 @@ from .capture import (
     Capture,
     InputError,
     SparseLines,
-    clean_line,
+    clean_capture_line,
     decode_capture,
     decode_error,
-    is_timestamp_header,
     open_input,
     read_chunk,
 )
 from .catalog import Catalog
+from .parsing import REJECTION_HINT, REJECTION_LINES
 from .sections import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, marker_of, may_be_prompt
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
 CHUNK_BYTES = 8 * 1024 * 1024
-HEAD_LINES = 3                 # first lines kept of an output nothing is read from
 PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
 MAX_LINE_BYTES = 16 * 1024 * 1024   # longer lines are read in part
 
 _MARK, _SCOPE = 1, 2
-# Of the first lines of an output nothing else is read from, those that can matter: a refused
-# command (parsing.REJECTED_OUTPUT, "% Invalid input ...").
-_HEAD_WORTH = re.compile(rb"%")
 
 
 def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
@@ -82,6 +78,8 @@ def iter_clean_lines(path: str, encoding: str | None = None,
     read cleans it, one chunk in memory at a time."""
     codec = encoding or "utf-8"
     cleaned: Counter = Counter()
+    headers: list[tuple[int, str]] = []
+    number = 0
     stream = open_input(path)
     try:
         pending = b""
@@ -97,8 +95,8 @@ def iter_clean_lines(path: str, encoding: str | None = None,
             if data[:cut].endswith(b"\n") or not cut:
                 lines.pop()
             for raw in lines:
-                line = clean_line(raw, cleaned)
-                yield "" if is_timestamp_header(line) else line
+                number += 1
+                yield clean_capture_line(raw, number, cleaned, headers)
             pending = data[cut:]
             if not more:
                 return
@@ -260,7 +258,7 @@ class _Scanner:
         elif self.catalog.read_whole(command):
             self.mode = "whole"
         else:
-            self.mode, self.head_left = "head", HEAD_LINES
+            self.mode, self.head_left = "head", REJECTION_LINES
 
     def _skip_pattern(self, command: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
         if command not in self._skip_patterns:
@@ -275,7 +273,7 @@ class _Scanner:
         if mode == "head":
             if self.head_left:
                 self.head_left -= 1
-                wanted = wanted or _HEAD_WORTH.search(text.encode(self.codec)) is not None
+                wanted = wanted or REJECTION_HINT.search(text.encode(self.codec)) is not None
             if self.header is not None:
                 self.elided.add(self.header)
         elif mode in ("whole", "config") or (mode == "preamble" and self.preamble_left > 0):
@@ -305,7 +303,7 @@ class _Scanner:
             while self.head_left and stop < b:
                 newline = buf.find(b"\n", stop, b)
                 line_end = b if newline < 0 else newline + 1
-                if _HEAD_WORTH.search(buf, stop, line_end):
+                if REJECTION_HINT.search(buf, stop, line_end):
                     self._keep(buf, stop, line_end, index)
                 index += 1
                 stop = line_end
@@ -354,12 +352,7 @@ class _Scanner:
         self.kept[index] = self._cleaned(raw, index)
 
     def _cleaned(self, raw: str, index: int) -> str:
-        line = clean_line(raw, self.cleaned)
-        if is_timestamp_header(line):
-            self.headers.append((index + 1, line))
-            self.cleaned["timestamp-header"] += 1
-            return ""
-        return line
+        return clean_capture_line(raw, index + 1, self.cleaned, self.headers)
 
 
 # -- finding the lines that matter ------------------------------------------------------------

@@ -379,3 +379,14 @@ def test_a_large_capture_is_bundled_from_a_spooled_file(tmp_path):
     ids = {f["id"] for d in json.loads(zipfile.ZipFile(output).read("report.json"))["devices"]
            for f in d["findings"]}
     assert "sl-scenario-01-product-already-registered" in ids
+
+
+def test_a_secret_block_does_not_run_on_across_lines_not_read():
+    """The end of a key block may lie in lines a streaming read passed over: the lines kept
+    after the gap are not taken for key material."""
+    lines = SparseLines(20, {0: "-----BEGIN RSA PRIVATE KEY-----", 1: "MIIEpAIBAAKCAQEA0planted",
+                             10: "  Status: REGISTERED"})
+    clean = Sanitizer().lines(lines)
+    assert "planted" not in clean[1]
+    assert clean[10] == "  Status: REGISTERED"
+    assert len(clean) == 20 and clean[5] == ""
