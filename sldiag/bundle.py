@@ -179,7 +179,7 @@ def _config_lines(capture: Capture, knowledge: Knowledge) -> set[int]:
 def _lines_of(path: str, capture: Capture, encoding: str | None) -> Iterable[str]:
     """A capture's cleaned lines: held, or read again from its source when it is large."""
     if isinstance(capture.lines, SparseLines):
-        return iter_clean_lines(path, encoding)
+        return iter_clean_lines(path, encoding, indent=capture.indent)
     return capture.lines
 
 

@@ -6,6 +6,7 @@ so every fact and finding can cite ``file:line`` that the engineer can open.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import os
 import re
@@ -21,7 +22,20 @@ from typing import BinaryIO, overload
 # Files found while walking a directory that are obviously not captures.
 SKIPPED_SUFFIXES = {".zip", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tar", ".tgz", ".bz2",
                     ".xz", ".7z", ".exe", ".bin", ".pyc", ".so", ".dll", ".docx", ".xlsx"}
-BINARY_SNIFF_BYTES = 8192
+BINARY_SNIFF_BYTES = 65536
+# A capture is binary when it starts like a known binary format, or when more than this share
+# of its first BINARY_SNIFF_BYTES are control bytes no terminal prints (console logs carry a
+# few NULs and bells: those are cleaned, not a reason to reject the file).
+BINARY_CONTROL_RATIO = 0.10
+BINARY_MAGIC = (b"\x7fELF", b"\x89PNG", b"PK\x03\x04", b"%PDF-", b"\xd0\xcf\x11\xe0",
+                b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BZh9", b"\xfd7zXZ", b"7z\xbc\xaf")
+_BINARY_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b\x08") + b"\x7f"
+# Bytes that are not UTF-8 are replaced (U+FFFD) and each line holding one becomes a parse
+# gap, unless more than this many lines hold them *and* more than this share of all lines:
+# then the file is in another encoding and the user is asked to name it.
+MAX_UNDECODABLE_LINES = 20
+MAX_UNDECODABLE_SHARE = 0.01
+UNDECODABLE_NOTE = "bytes that are not valid UTF-8 were replaced by U+FFFD"
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -51,8 +65,10 @@ class Capture:
     timestamp_headers: list[tuple[int, str]] = field(default_factory=list)
     # Large captures: header lines (0-based) of sections whose output was not kept whole.
     elided_sections: set[int] = field(default_factory=set)
-    # What a streaming read left unread: (1-based line, reason).
+    # What a streaming read left unread, bytes replaced: (1-based line, reason).
     notes: list[tuple[int, str]] = field(default_factory=list)
+    # The blanks removed from the start of every line (a paste indented as a block).
+    indent: str = ""
 
 
 def iter_input_paths(args: list[str]) -> Iterator[tuple[str, bool]]:
@@ -95,10 +111,12 @@ def read_capture(path: str, encoding: str | None = None) -> Capture:
 
 def decode_capture(name: str, data: bytes, encoding: str | None = None) -> Capture:
     """A whole capture held in memory (already gunzipped): decoded, checked and cleaned."""
-    text = _decode(name, data, encoding)
+    text, bad = _decode(name, data, encoding)
     if not text.strip():
         raise InputError(f"{name}: file is empty (no text to analyse)")
-    return clean_text(name, text)
+    capture = clean_text(name, text)
+    capture.notes.extend(bad.notes())
+    return capture
 
 
 def open_input(path: str) -> BinaryIO:
@@ -201,8 +219,38 @@ def clean_text(name: str, text: str) -> Capture:
     headers: list[tuple[int, str]] = []
     for number, line in enumerate(raw_lines, start=1):
         lines.append(clean_capture_line(line, number, cleaned, headers))
+    indent = common_indent(lines)
+    if indent:
+        lines = [line[len(indent):] for line in lines]
+        cleaned["indent"] += 1
     return Capture(name=name, lines=lines, ends_with_newline=ends_with_newline,
-                   cleaned=cleaned, timestamp_headers=headers)
+                   cleaned=cleaned, timestamp_headers=headers, indent=indent)
+
+
+MAX_PASTE_INDENT = 8
+
+
+def common_indent(lines: Iterable[str]) -> str:
+    """The blanks every non-blank line starts with (a paste indented as a block, e.g. in a
+    ticket or a Markdown code block), up to MAX_PASTE_INDENT; "" when some line starts in
+    the first column. Removing it keeps the outputs' own relative indentation."""
+    prefix: str | None = None
+    for line in lines:
+        if not line:
+            continue
+        if line[0] not in " \t":
+            return ""
+        if prefix is None:
+            stripped = line.lstrip(" \t")
+            prefix = line[:min(len(line) - len(stripped), MAX_PASTE_INDENT)]
+        elif not line.startswith(prefix):
+            n = 0
+            while n < len(prefix) and n < len(line) and line[n] == prefix[n]:
+                n += 1
+            prefix = prefix[:n]
+            if not prefix:
+                return ""
+    return prefix or ""
 
 
 def clean_line(line: str, cleaned: Counter) -> str:
@@ -278,27 +326,102 @@ def _read_bytes(path: str) -> bytes:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def _decode(name: str, data: bytes, encoding: str | None) -> str:
+def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, Undecodable]:
     if encoding:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), Undecodable()
         except LookupError:
             raise InputError(f"unknown encoding '{encoding}'") from None
         except UnicodeDecodeError as exc:
             raise decode_error(name, data, exc, encoding) from None
     if data.startswith(UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), Undecodable()
         except UnicodeDecodeError:
             raise InputError(f"{name}: UTF-16 text is truncated or corrupt") from None
     if data.startswith(UTF8_BOM):
         data = data[3:]
-    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+    if looks_binary(data):
         raise InputError(f"{name}: binary file, not a text capture")
+    bad = Undecodable()
+    text = decode_utf8_lenient(data, bad)
+    bad.check(name, data.count(b"\n") + (0 if data.endswith(b"\n") else 1))
+    return text, bad
+
+
+def looks_binary(data: bytes) -> bool:
+    """A known binary format, or mostly bytes no terminal prints (a few stray NULs or bells
+    in a console log are cleaned instead)."""
+    if data.startswith(BINARY_MAGIC):
+        return True
+    head = data[:BINARY_SNIFF_BYTES]
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROLS))
+    return controls > BINARY_CONTROL_RATIO * len(head)
+
+
+@dataclass
+class Undecodable:
+    """Lines holding bytes that are not UTF-8 (replaced by U+FFFD). Only the first
+    ``MAX_UNDECODABLE_LINES`` are named one by one; the rest are counted."""
+
+    lines: list[int] = field(default_factory=list)
+    count: int = 0
+    first_byte: int = 0
+    _last: int = 0
+
+    def add(self, line: int, byte: int) -> None:
+        if line == self._last:
+            return
+        if not self.count:
+            self.first_byte = byte
+        self._last = line
+        self.count += 1
+        if len(self.lines) < MAX_UNDECODABLE_LINES:
+            self.lines.append(line)
+
+    def check(self, name: str, total_lines: int) -> None:
+        """Too many bad lines: the file is in another encoding (one-line InputError)."""
+        if self.count > MAX_UNDECODABLE_LINES and \
+                self.count > MAX_UNDECODABLE_SHARE * max(total_lines, 1):
+            raise InputError(
+                f"{name}:{self.lines[0]}: not valid UTF-8 (byte 0x{self.first_byte:02x}, "
+                f"{self.count} lines); save the capture as UTF-8 or pass --encoding "
+                "(e.g. --encoding latin-1)")
+
+    def notes(self) -> list[tuple[int, str]]:
+        notes = [(n, UNDECODABLE_NOTE) for n in self.lines]
+        if self.count > len(self.lines):
+            notes.append((self.lines[-1], f"{self.count - len(self.lines)} more lines held "
+                          "bytes that are not valid UTF-8 (replaced by U+FFFD)"))
+        return notes
+
+
+def decode_utf8_lenient(data: bytes, bad: Undecodable, first_line: int = 1) -> str:
+    """UTF-8 text with each invalid sequence replaced by U+FFFD (as errors="replace" does),
+    noting the lines that held one. Linear: each stretch of valid bytes is decoded once."""
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise decode_error(name, data, exc, None) from None
+    except UnicodeDecodeError:
+        pass
+    view = memoryview(data)
+    parts: list[str] = []
+    pos = 0
+    line = first_line
+    counted = 0
+    while True:
+        try:
+            parts.append(codecs.utf_8_decode(view[pos:], "strict", True)[0])
+            return "".join(parts)
+        except UnicodeDecodeError as exc:
+            start, end = pos + exc.start, pos + exc.end
+        parts.append(codecs.utf_8_decode(view[pos:start], "strict", True)[0])
+        parts.append("\ufffd")
+        line += data.count(b"\n", counted, start)
+        counted = start
+        bad.add(line, data[start])
+        pos = end
 
 
 def decode_error(name: str, data: bytes, exc: UnicodeDecodeError, encoding: str | None,

@@ -33,9 +33,13 @@ from .capture import (
     Capture,
     InputError,
     SparseLines,
+    Undecodable,
     clean_capture_line,
+    common_indent,
     decode_capture,
     decode_error,
+    decode_utf8_lenient,
+    looks_binary,
     open_input,
     read_chunk,
 )
@@ -49,6 +53,8 @@ PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or del
 MAX_LINE_BYTES = 16 * 1024 * 1024   # longer lines are read in part
 
 _MARK, _SCOPE = 1, 2
+# A raw line that starts with a printable character (most lines of an unindented capture).
+_FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
 
 
 def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
@@ -73,9 +79,9 @@ def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
 
 
 def iter_clean_lines(path: str, encoding: str | None = None,
-                     chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
+                     chunk_bytes: int = CHUNK_BYTES, indent: str = "") -> Iterator[str]:
     """Every line of a capture already read once (so known to decode), cleaned as a whole
-    read cleans it, one chunk in memory at a time."""
+    read cleans it (``indent`` as that read found it), one chunk in memory at a time."""
     codec = encoding or "utf-8"
     cleaned: Counter = Counter()
     headers: list[tuple[int, str]] = []
@@ -91,12 +97,14 @@ def iter_clean_lines(path: str, encoding: str | None = None,
             first = False
             data = pending + more
             cut = len(data) if not more else data.rfind(b"\n") + 1
-            lines = data[:cut].decode(codec).split("\n")
+            lines = data[:cut].decode(codec, errors="strict" if encoding else "replace"
+                                      ).split("\n")
             if data[:cut].endswith(b"\n") or not cut:
                 lines.pop()
             for raw in lines:
                 number += 1
-                yield clean_capture_line(raw, number, cleaned, headers)
+                line = clean_capture_line(raw, number, cleaned, headers)
+                yield line[len(indent):] if indent and line.startswith(indent) else line
             pending = data[cut:]
             if not more:
                 return
@@ -133,6 +141,9 @@ class _Scanner:
         self.headers: list[tuple[int, str]] = []
         self.elided: set[int] = set()
         self.notes: list[tuple[int, str]] = []
+        self.bad = Undecodable()
+        self.errors = "strict" if encoding else "replace"
+        self.indent = ""                     # a paste indented as a block (decided on the head)
         self.mode = "preamble"               # preamble | whole | config | head | none
         self.header: int | None = None       # the current section's delimiter/prompt line
         self.head_left = 0
@@ -147,8 +158,9 @@ class _Scanner:
     def run(self, head: bytes, stream: BinaryIO, chunk_bytes: int) -> Capture:
         if head.startswith(UTF8_BOM) and self.encoding is None:
             head = head[len(UTF8_BOM):]
-        if self.encoding is None and b"\x00" in head[:BINARY_SNIFF_BYTES]:
+        if self.encoding is None and looks_binary(head):
             raise InputError(f"{self.name}: binary file, not a text capture")
+        self.indent = self._head_indent(head)
         chunks = self._chunks(head, stream, chunk_bytes)
         pending = b""            # the start of a line the previous chunk cut
         dropping = False         # inside a line too long to keep: skip to its end
@@ -189,10 +201,14 @@ class _Scanner:
             raise InputError(f"{self.name}: file is empty (no text to analyse)")
         ends_with_newline = last.endswith(b"\n")
         total = self.index if ends_with_newline else self.index + 1
+        self.bad.check(self.name, total)
+        self.notes.extend(self.bad.notes())
+        if self.indent:
+            self.cleaned["indent"] += 1
         return Capture(name=self.name, lines=SparseLines(total, self.kept),
                        ends_with_newline=ends_with_newline, cleaned=self.cleaned,
                        timestamp_headers=self.headers, elided_sections=self.elided,
-                       notes=self.notes)
+                       notes=self.notes, indent=self.indent)
 
     def _chunks(self, head: bytes, stream: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
         """The head already read, then the rest of the stream, ``chunk_bytes`` at a time;
@@ -237,11 +253,31 @@ class _Scanner:
         if buf.isascii():  # the whole chunk: no copy, and a superset of the part
             return
         piece = buf[begin:end]
+        if self.encoding is None:  # bytes that are not UTF-8 are noted, and replaced later
+            decode_utf8_lenient(piece, self.bad, first_line=self.index + 1)
+            return
         try:
             piece.decode(self.codec)
         except UnicodeDecodeError as exc:
             raise decode_error(self.name, piece, exc, self.encoding,
                                first_line=self.index + 1) from None
+
+    def _head_indent(self, head: bytes) -> str:
+        """The indentation of a paste indented as a block, decided as a whole read decides it
+        (on every line) when the head is the whole capture, else on the head."""
+        cleaned: Counter = Counter()
+        for n, m in enumerate(_FIRST_COLUMN.finditer(head)):
+            if n > 1000:
+                break
+            start = m.end() - 1
+            raw = head[start:head.find(b"\n", start) + 1 or len(head)]
+            line = clean_capture_line(raw.decode(self.codec, errors="replace").rstrip("\n"),
+                                      0, cleaned, [])
+            if line and line[0] not in " \t":
+                return ""  # a line in the first column: no indented paste
+        text = head.decode(self.codec, errors="replace")
+        return common_indent(clean_capture_line(raw, 0, cleaned, [])
+                             for raw in text.split("\n"))
 
     # -- sections -----------------------------------------------------------------------------
 
@@ -337,7 +373,7 @@ class _Scanner:
     def _keep(self, buf: bytes, a: int, b: int, index: int) -> None:
         if a >= b:
             return
-        chunk = buf[a:b].decode(self.codec)
+        chunk = buf[a:b].decode(self.codec, errors=self.errors)
         parts = chunk.split("\n")
         if chunk.endswith("\n"):
             parts.pop()
@@ -345,14 +381,17 @@ class _Scanner:
             self._store(index + offset, raw)
 
     def _text(self, buf: bytes, a: int, b: int, index: int) -> str:
-        raw = buf[a:b].decode(self.codec)
+        raw = buf[a:b].decode(self.codec, errors=self.errors)
         return self._cleaned(raw[:-1] if raw.endswith("\n") else raw, index)
 
     def _store(self, index: int, raw: str) -> None:
         self.kept[index] = self._cleaned(raw, index)
 
     def _cleaned(self, raw: str, index: int) -> str:
-        return clean_capture_line(raw, index + 1, self.cleaned, self.headers)
+        line = clean_capture_line(raw, index + 1, self.cleaned, self.headers)
+        if self.indent and line.startswith(self.indent):
+            return line[len(self.indent):]
+        return line
 
 
 # -- finding the lines that matter ------------------------------------------------------------

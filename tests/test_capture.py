@@ -24,7 +24,8 @@ def test_crlf_ansi_backspace_more_are_cleaned_and_lines_keep_their_numbers():
 
 
 def test_carriage_return_redraw_keeps_last_text():
-    assert clean_text("x", "old text\r  Status: REGISTERED\n").lines == ["  Status: REGISTERED"]
+    assert clean_text("x", "Registration:\nold text\r  Status: REGISTERED\n").lines == [
+        "Registration:", "  Status: REGISTERED"]
 
 
 def test_exec_timestamp_headers_are_blanked_but_remembered():
@@ -47,7 +48,7 @@ def test_gzip_and_utf16_and_bom(tmp_path):
     (b"", "file is empty"),
     (b"  \n\n \t\n", "file is empty"),
     (b"\x00\x01\x02\x03binary", "binary file"),
-    (b"ok line\ncaf\xe9\n", "x.txt:2: not valid UTF-8"),
+    (b"ok line\n" + b"caf\xe9\n" * 30, "x.txt:2: not valid UTF-8 (byte 0xe9, 30 lines)"),
     (b"\x1f\x8b\x08\x00\x00\x00", "gzip data is truncated or corrupt"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, content, message):
@@ -78,3 +79,35 @@ def test_input_file_is_not_modified(tmp_path):
     path.write_bytes(data)
     read_capture(str(path))
     assert path.read_bytes() == data
+
+
+def test_a_few_undecodable_bytes_are_replaced_and_noted_not_fatal(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"SW1#show license status\nSmart Account: Caf\xe9 SA\n" + b"ok\n" * 10)
+    capture = read_capture(str(path))
+    assert capture.lines[1] == "Smart Account: Caf\ufffd SA"
+    assert capture.notes == [(2, "bytes that are not valid UTF-8 were replaced by U+FFFD")]
+
+
+def test_a_console_log_with_stray_nuls_and_bells_is_text(tmp_path):
+    path = tmp_path / "console.log"
+    path.write_bytes(b"\x00\x00*Oct 22 16:06:08.270: %SMART_LIC-5-EVAL_START: Entering "
+                     b"evaluation period\x07\n" + b"line of boot output\n" * 20)
+    capture = read_capture(str(path))
+    assert capture.lines[0].startswith("*Oct 22 16:06:08.270: %SMART_LIC-5-EVAL_START")
+
+
+def test_mostly_control_bytes_or_a_binary_signature_is_binary(tmp_path):
+    for content in (b"\x00" * 200 + b"text", b"\x7fELF\x02\x01\x01 mostly text\n" * 10):
+        path = tmp_path / "x.bin.txt"
+        path.write_bytes(content)
+        with pytest.raises(InputError, match="binary file"):
+            read_capture(str(path))
+
+
+def test_a_paste_indented_as_a_block_is_dedented_keeping_relative_indentation():
+    capture = clean_text("x", "    Registration:\n      Status: REGISTERED\n\n    Done\n")
+    assert capture.lines == ["Registration:", "  Status: REGISTERED", "", "Done"]
+    assert capture.indent == "    "
+    # One line in the first column: nothing is removed.
+    assert clean_text("x", "  a\nb\n").lines == ["  a", "b"]

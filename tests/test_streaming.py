@@ -211,11 +211,27 @@ def test_gzip_is_streamed_and_truncation_is_one_clear_error(tmp_path):
     assert "\n" not in str(info.value)
 
 
-def test_bad_bytes_deep_in_a_large_capture_name_their_line(tmp_path):
+def test_bad_bytes_deep_in_a_large_capture_are_gaps_at_their_line(tmp_path):
     path = tmp_path / "big.txt"
     big_show_tech(path, filler_blocks=200)
     data = path.read_bytes().split(b"\n")
     data[5000] += b" caf\xe9"
+    data[7000] += b" \xff\xfe"
+    path.write_bytes(b"\n".join(data))
+    whole = read_capture(str(path))
+    streamed = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
+                                      chunk_bytes=3000)
+    assert whole.notes == streamed.notes
+    assert [n for n, _ in whole.notes] == [5001, 7001]
+    assert whole.lines[5000].endswith(" caf\ufffd")
+
+
+def test_a_large_capture_in_another_encoding_is_refused_naming_its_first_line(tmp_path):
+    path = tmp_path / "big.txt"
+    big_show_tech(path, filler_blocks=200)
+    data = path.read_bytes().split(b"\n")
+    for n in range(3000, len(data), 20):
+        data[n] += b" caf\xe9"
     path.write_bytes(b"\n".join(data))
     with pytest.raises(InputError) as whole:
         read_capture(str(path))
@@ -223,7 +239,7 @@ def test_bad_bytes_deep_in_a_large_capture_name_their_line(tmp_path):
         streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
                                chunk_bytes=3000)
     assert str(streamed.value) == str(whole.value)
-    assert f"{path}:5001: not valid UTF-8 (byte 0xe9)" in str(streamed.value)
+    assert f"{path}:3001: not valid UTF-8 (byte 0xe9, " in str(streamed.value)
 
 
 def test_whitespace_only_large_capture_is_empty(tmp_path):
