@@ -14,7 +14,7 @@ import sys
 import zlib
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, overload
@@ -44,8 +44,9 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 # The pager prompt, as logged when the terminal did not erase it; removed exactly so the
 # indentation of the output line it sits on survives.
 _MORE = re.compile(r" ?-- ?More ?-- ?|<--- ?More ?--->", re.IGNORECASE)
-# `terminal exec prompt timestamp` headers printed before each command's output.
-_TIMESTAMP_HEADER = re.compile(r"^(Load for five secs:|Time source is )")
+# `terminal exec prompt timestamp` headers printed before each command's output (a clock
+# reading with its source; show clock detail's own "Time source is NTP" line has no comma).
+_TIMESTAMP_HEADER = re.compile(r"^(Load for five secs:|(?:Time source is [^,]*|No time source), )")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -69,6 +70,8 @@ class Capture:
     notes: list[tuple[int, str]] = field(default_factory=list)
     # The blanks removed from the start of every line (a paste indented as a block).
     indent: str = ""
+    # A large capture: the text of noted lines it did not otherwise keep (1-based line).
+    note_texts: dict[int, str] = field(default_factory=dict)
 
 
 def iter_input_paths(args: list[str]) -> Iterator[tuple[str, bool]]:
@@ -371,15 +374,18 @@ class Undecodable:
     first_byte: int = 0
     _last: int = 0
 
-    def add(self, line: int, byte: int) -> None:
+    def add(self, line: int, byte: int) -> bool:
+        """Note a line; True when it is one of those named one by one."""
         if line == self._last:
-            return
+            return False
         if not self.count:
             self.first_byte = byte
         self._last = line
         self.count += 1
         if len(self.lines) < MAX_UNDECODABLE_LINES:
             self.lines.append(line)
+            return True
+        return False
 
     def check(self, name: str, total_lines: int) -> None:
         """Too many bad lines: the file is in another encoding (one-line InputError)."""
@@ -398,9 +404,11 @@ class Undecodable:
         return notes
 
 
-def decode_utf8_lenient(data: bytes, bad: Undecodable, first_line: int = 1) -> str:
+def decode_utf8_lenient(data: bytes, bad: Undecodable, first_line: int = 1,
+                        named: Callable[[int, int], None] | None = None) -> str:
     """UTF-8 text with each invalid sequence replaced by U+FFFD (as errors="replace" does),
-    noting the lines that held one. Linear: each stretch of valid bytes is decoded once."""
+    noting the lines that held one (``named(line, offset)`` for those named one by one).
+    Linear: each stretch of valid bytes is decoded once."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -420,7 +428,8 @@ def decode_utf8_lenient(data: bytes, bad: Undecodable, first_line: int = 1) -> s
         parts.append("\ufffd")
         line += data.count(b"\n", counted, start)
         counted = start
-        bad.add(line, data[start])
+        if bad.add(line, data[start]) and named is not None:
+            named(line, start)
         pos = end
 
 

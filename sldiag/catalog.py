@@ -28,12 +28,27 @@ class TemplateSpec:
     maps: dict[str, dict[str, Any]]            # VALUE -> {printed: value}
     compose: dict[str, str]                    # fact path -> format string
     rows: dict[str, Any] | None
+    weak: bool = False    # its facts never replace one a command's own output printed
+    first: bool = False   # the first record gives the facts (default: later output wins)
 
 
 @dataclass
 class LineScope:
     filter: re.Pattern[str]
     template: TemplateSpec
+
+
+@dataclass
+class RowFact:
+    """A fact a log row shows when no command printed it (e.g. the transport a COMM_FAILED
+    message names): ``value`` as given, or the first group of ``regex`` in field ``take``."""
+
+    rows: str
+    match: dict[str, re.Pattern[str]]
+    fact: str
+    value: Any = None
+    take: str | None = None
+    regex: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -48,6 +63,9 @@ class Catalog:
     timezones: dict[str, float]
     license_tiers: dict[str, re.Pattern[str]] = field(default_factory=dict)
     skip_children: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    row_facts: list[RowFact] = field(default_factory=list)
+    fact_fallbacks: list[tuple[str, str]] = field(default_factory=list)  # (fact, taken from)
+    header_template: TemplateSpec | None = None   # `terminal exec prompt timestamp` lines
     _words: list[tuple[str, list[str]]] = field(default_factory=list)
     _canonical: dict[str, str | None] = field(default_factory=dict)
 
@@ -143,13 +161,35 @@ def load_catalog(index: dict[str, Any] | None = None,
         scopes = [LineScope(re.compile(s["filter"]), specs[s["template"]])
                   for s in index.get("line_scopes", [])]
         tiers = {name: re.compile(rx) for name, rx in (index.get("license_tiers") or {}).items()}
+        row_facts = [_row_fact(entry, where) for entry in index.get("row_facts") or []]
+        header = specs[index["exec_timestamp"]] if index.get("exec_timestamp") else None
+        fallbacks = [(str(e["fact"]), str(e["from"])) for e in index.get("fact_fallbacks") or []]
+        for pair in fallbacks:
+            for path_ in pair:
+                if not facts_model.is_known_path(path_):
+                    raise DataError(f"{where}: fact_fallbacks: unknown fact '{path_}'")
     except (KeyError, TypeError, re.error) as exc:
         raise DataError(f"{where}: invalid entry ({type(exc).__name__}: {exc})") from None
     return Catalog(commands=commands, licensing=frozenset(licensing),
                    configuration=frozenset(configuration), complete=complete,
                    detectors=detectors, templates_for=templates_for, line_scopes=scopes,
-                   license_tiers=tiers, skip_children=skip_children,
+                   license_tiers=tiers, skip_children=skip_children, row_facts=row_facts,
+                   header_template=header, fact_fallbacks=fallbacks,
                    timezones={str(k).upper(): float(v) for k, v in timezones.items()})
+
+
+def _row_fact(entry: dict[str, Any], where: Path) -> RowFact:
+    if entry["rows"] not in facts_model.ROW_KINDS:
+        raise DataError(f"{where}: row_facts: unknown collection '{entry['rows']}'")
+    if not facts_model.is_known_path(entry["fact"]):
+        raise DataError(f"{where}: row_facts: unknown fact '{entry['fact']}'")
+    if ("value" in entry) == ("take" in entry):
+        raise DataError(f"{where}: row_facts: give either value or take (with regex) for "
+                        f"'{entry['fact']}'")
+    return RowFact(rows=entry["rows"], fact=entry["fact"], value=entry.get("value"),
+                   match={k: re.compile(v) for k, v in (entry.get("match") or {}).items()},
+                   take=entry.get("take"),
+                   regex=re.compile(entry["regex"]) if entry.get("regex") else None)
 
 
 def _template_spec(name: str, body: dict[str, Any], base: Path) -> TemplateSpec:
@@ -175,4 +215,11 @@ def _template_spec(name: str, body: dict[str, Any], base: Path) -> TemplateSpec:
     if rows is not None and rows["into"] not in facts_model.ROW_KINDS:
         raise DataError(f"{base / 'index.yaml'}: template '{name}' rows go into unknown "
                         f"collection '{rows['into']}'")
-    return TemplateSpec(name=name, path=path, facts=facts, maps=maps, compose=compose, rows=rows)
+    if rows is not None:
+        known = set(facts_model.ROW_FIELDS[rows["into"]])
+        unknown = (set(rows["fields"].values()) | set(rows.get("compose") or {})) - known
+        if unknown:
+            raise DataError(f"{base / 'index.yaml'}: template '{name}' maps to unknown "
+                            f"{rows['into']} fields {', '.join(sorted(unknown))}")
+    return TemplateSpec(name=name, path=path, facts=facts, maps=maps, compose=compose, rows=rows,
+                        weak=bool(body.get("weak")), first=body.get("record") == "first")

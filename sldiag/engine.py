@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from . import facts as fm
+from .catalog import Catalog, RowFact
 from .messages import render
 from .parsing import ParseGap
-from .rules import SEVERITY_RANK, Rule, Stage, evaluate
+from .rules import SEVERITY_RANK, Rule, Stage, Verdict, evaluate
 
 MODES = ("smart-licensing", "smart-licensing-using-policy", "not-smart-licensing", "unknown")
 
@@ -29,12 +32,20 @@ class Finding:
     references: dict[str, Any]
     causes: list[str] = field(default_factory=list)  # ids of the findings that explain it
     primary: dict[str, Any] | None = None  # the line the condition itself matched first
+    consequences: list[str] = field(default_factory=list)  # ids of findings it explains
+    calibration: str | None = None  # why the severity differs from the rule's own
+
+    @property
+    def label(self) -> str:
+        """The title, with the TAC guide's scenario number when it has one."""
+        return f"Scenario #{self.scenario}: {self.title}" if self.scenario else self.title
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.rule_id, "scenario": self.scenario, "severity": self.severity,
                 "title": self.title, "evidence": self.evidence, "next_steps": self.next_steps,
                 "category": self.category, "explanation": self.explanation,
-                "references": self.references, "causes": self.causes}
+                "references": self.references, "causes": self.causes,
+                "consequences": self.consequences, "severity_because": self.calibration}
 
 
 @dataclass
@@ -50,6 +61,7 @@ class DeviceResult:
     lines: list[str] = field(default_factory=list, repr=False)       # the capture, sanitised
     sections: list[Any] = field(default_factory=list, repr=False)    # sections.Section
     sanitized: bool = True   # secrets removed from the lines (unless --show-secrets)
+    verdict: str = ""        # one line: the worst finding, or a positive statement
 
     def flowchart_json(self) -> dict[str, Any] | None:
         if self.flowchart is None:
@@ -107,8 +119,13 @@ def licensing_mode(facts: fm.Facts, modes: list[tuple[str, dict[str, Any]]]) -> 
     return "unknown"
 
 
-def derive_facts(facts: fm.Facts, tiers: dict[str, re.Pattern[str]]) -> None:
-    """Facts that are counts over other facts (conditions compare facts, not lists)."""
+def derive_facts(facts: fm.Facts, catalog: Catalog, sections: Sequence[Any] = ()) -> None:
+    """Facts derived from other facts: what log rows show when no command printed it
+    (``row_facts`` in the index), and counts (conditions compare facts, not lists)."""
+    for path, source in catalog.fact_fallbacks:
+        if facts.get(path) is None and facts.get(source) is not None:
+            facts.set(path, facts.get(source))
+    _row_facts(facts, catalog.row_facts)
     units = {str(r.get("switch")): r for r in facts.stack_members if r.get("switch")}
     ha = facts.get("udi.ha_units")
     if units and len(units) >= len(ha.value if ha else []):
@@ -116,26 +133,68 @@ def derive_facts(facts: fm.Facts, tiers: dict[str, re.Pattern[str]]) -> None:
         facts.set("platform.units", fm.Fact(len(units), first.file, first.line, first.text))
     elif ha is not None:
         facts.set("platform.units", fm.Fact(len(ha.value), ha.file, ha.line, ha.text))
-    dna, network = tiers.get("dna"), tiers.get("network")
-    counted = [r for r in facts.license_usage if isinstance(r.get("count"), int)]
-
-    def label(row: fm.Row) -> str:
-        return f"{row.get('name') or ''} {row.get('tag') or ''}"
-
-    by_tier = {
-        "platform.dna_licenses": [r for r in counted if dna and dna.search(label(r))],
-        "platform.network_licenses": [r for r in counted if network and network.search(label(r))
-                                      and not (dna and dna.search(label(r)))],
-    }
-    for path, rows in by_tier.items():
-        if rows:
-            top = max(rows, key=lambda r: r.get("count"))
-            facts.set(path, fm.Fact(top.get("count"), top.file, top.line, top.text))
+    _licenses_per_tier(facts, catalog.license_tiers, sections)
     members = facts.get("trust.members")
     if members is not None:
         installed = facts.value("trust.installed") or []
         facts.set("trust.units_without_code", fm.Fact(
             max(0, len(members.value) - len(installed)), members.file, members.line, members.text))
+
+
+def _row_facts(facts: fm.Facts, row_facts: list[RowFact]) -> None:
+    """Facts a log row names (the transport of a COMM_FAILED message, the PID of a PnP
+    message), taken only where no command output printed them; the newest row wins."""
+    for rule in row_facts:
+        if facts.get(rule.fact) is not None:
+            continue
+        for row in reversed(facts.rows(rule.rows)):
+            if not all(p.search(fm.human(row.get(name))) for name, p in rule.match.items()):
+                continue
+            value = rule.value
+            if rule.take is not None:
+                m = rule.regex.search(fm.human(row.get(rule.take))) if rule.regex else None
+                value = (m.group(1) if m and m.groups() else m.group(0) if m
+                         else row.get(rule.take))
+            if value not in (None, ""):
+                facts.set(rule.fact, fm.Fact(value, row.file, row.line, row.text))
+                break
+
+
+def _licenses_per_tier(facts: fm.Facts, tiers: dict[str, re.Pattern[str]],
+                       sections: Sequence[Any]) -> None:
+    """Licenses in use per tier: summed over every entitlement of the tier within one
+    command's output (a stack can hold several handles of one tier), the largest total over
+    the outputs (show license all and tech support list the same licenses)."""
+    dna, network = tiers.get("dna"), tiers.get("network")
+    counted = [r for r in facts.license_usage if isinstance(r.get("count"), int)]
+    if not counted:
+        return
+    starts = sorted((s.header_line or (s.lines[0][0] if s.lines else 0), n)
+                    for n, s in enumerate(sections))
+    first_lines = [line for line, _ in starts]
+
+    def output_of(row: fm.Row) -> int:
+        at = bisect_right(first_lines, row.line) - 1
+        return starts[at][1] if at >= 0 else -1
+
+    def label(row: fm.Row) -> str:
+        return f"{row.get('name') or ''} {row.get('tag') or ''}"
+
+    by_tier: dict[str, list[fm.Row]] = {
+        "platform.dna_licenses": [r for r in counted if dna and dna.search(label(r))],
+        "platform.network_licenses": [r for r in counted if network and network.search(label(r))
+                                      and not (dna and dna.search(label(r)))],
+    }
+    for path, rows in by_tier.items():
+        totals: dict[int, list[fm.Row]] = {}
+        for row in rows:
+            totals.setdefault(output_of(row), []).append(row)
+        if not totals:
+            continue
+        best = max(totals.values(), key=lambda rs: sum(r.get("count") for r in rs))
+        first = min(best, key=lambda r: r.line)
+        facts.set(path, fm.Fact(sum(r.get("count") for r in best), first.file, first.line,
+                                first.text))
 
 
 def reference_time(facts: fm.Facts) -> tuple[datetime, str] | None:
@@ -159,7 +218,8 @@ def hostname_of(prompt_hostname: str | None, facts: fm.Facts) -> str | None:
 
 
 def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
-    """Evaluate every rule; keep matches that can cite evidence; drop superseded ones."""
+    """Evaluate every rule; keep matches that can cite evidence, at the severity the
+    device's evidence calls for; drop superseded ones; put causes before what they cause."""
     now, source = result.reference_time or (None, "no clock in the capture")
     fired: dict[str, Finding] = {}
     superseded: set[str] = set()
@@ -169,6 +229,15 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
         match = evaluate(rule.when, result.facts, now)
         if not match.matched:
             continue
+        severity, because, extra = rule.severity, None, []
+        for step in rule.calibrate:
+            calibration = evaluate(step["when"], result.facts, now)
+            if calibration.matched:
+                severity, extra = step["severity"], calibration.evidence
+                because = render(step["because"], result.facts, result.hostname, now, source)
+                break
+        if severity == "silent":
+            continue
         quoted: list[fm.Fact | fm.Row] = list(match.evidence)
         for path in rule.evidence:
             fact = result.facts.get(path)
@@ -177,22 +246,78 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
         evidence = _unique_sorted(quoted)
         if not evidence:
             continue  # no evidence, no finding
+        if extra:  # what proved the device works anyway (or worse) is quoted too
+            evidence = _merge_evidence(evidence, _unique_sorted(list(extra)))
         primary = match.evidence[0].evidence() if match.evidence else evidence[0]
+        steps = (render(s, result.facts, result.hostname, now, source) for s in rule.next_steps)
         fired[rule.id] = Finding(
-            rule_id=rule.id, rule_version=rule.version, severity=rule.severity,
+            rule_id=rule.id, rule_version=rule.version, severity=severity,
             scenario=rule.scenario, category=rule.category, title=rule.title,
             evidence=evidence,
             explanation=render(rule.explanation, result.facts, result.hostname, now, source),
-            next_steps=[render(s, result.facts, result.hostname, now, source)
-                        for s in rule.next_steps],
-            references=rule.references, primary=primary)
+            # A step whose condition (in its text) does not hold renders empty: left out.
+            next_steps=[step for step in steps if step],
+            references=rule.references, primary=primary, calibration=because)
         superseded.update(rule.supersedes)
     by_id = {rule.id: rule for rule in rules}
-    for finding in fired.values():
-        _attach_causes(finding, by_id[finding.rule_id], fired, result.facts)
     findings = [f for rid, f in fired.items() if rid not in superseded]
-    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.scenario or 99, f.rule_id))
+    kept = {f.rule_id: f for f in findings}
+    for finding in findings:
+        _attach_causes(finding, by_id[finding.rule_id], kept, result.facts)
+    for finding in findings:
+        for cause_id in finding.causes:
+            kept[cause_id].consequences.append(finding.rule_id)
+    # What causes an error is itself the error to fix (along chains of causes too).
+    changed = True
+    while changed:
+        changed = False
+        for finding in findings:
+            for cause_id in finding.causes:
+                cause = kept[cause_id]
+                if SEVERITY_RANK[finding.severity] < SEVERITY_RANK[cause.severity]:
+                    cause.severity, changed = finding.severity, True
+    depth = _cause_depths(kept)
+    # Worst first; within a severity, a root cause before what it causes.
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], -depth[f.rule_id],
+                                 f.scenario or 99, f.rule_id))
     result.findings = findings
+
+
+def _cause_depths(findings: dict[str, Finding]) -> dict[str, int]:
+    """How many links of consequences follow each finding (0: it causes nothing found)."""
+    depth: dict[str, int] = {}
+
+    def of(rule_id: str, seen: frozenset[str]) -> int:
+        if rule_id not in depth:
+            nexts = [c for c in findings[rule_id].consequences if c not in seen]
+            depth[rule_id] = max((1 + of(c, seen | {c}) for c in nexts), default=0)
+        return depth[rule_id]
+
+    for rule_id in findings:
+        of(rule_id, frozenset({rule_id}))
+    return depth
+
+
+def decide_verdict(result: DeviceResult, verdicts: list[Verdict]) -> None:
+    """One line: the worst finding (its cause first) when it is a warning or worse, else
+    the first positive verdict of rules/verdicts.yaml that holds."""
+    now, source = result.reference_time or (None, "no clock in the capture")
+    worst = result.worst
+    if worst is not None and SEVERITY_RANK[worst.severity] <= SEVERITY_RANK["warning"]:
+        text = f"{worst.severity.upper()} - {worst.label}"
+        labels = {f.rule_id: f.label for f in result.findings}
+        effects = [labels[c] for c in worst.consequences if c in labels]
+        if effects:
+            text += f" (the cause of: {'; '.join(effects)})"
+        result.verdict = text
+        return
+    fired = frozenset(f.rule_id for f in result.findings)
+    for entry in verdicts:
+        if result.mode in entry.modes and evaluate(entry.when, result.facts, now, fired).matched:
+            result.verdict = " ".join(render(entry.text, result.facts, result.hostname, now,
+                                             source).split())
+            return
+    result.verdict = "OK: no problem found"
 
 
 def place_on_flowchart(result: DeviceResult, stages: list[Stage]) -> None:

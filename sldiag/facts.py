@@ -174,6 +174,32 @@ class Clock:
     authoritative: Fact | None = fact_field("bool")
     agent_time: Fact | None = fact_field("datetime")  # tech support "Current time:"
     ntp_synced: Fact | None = fact_field("bool")      # tech support "Clock sync-ed with NTP:"
+    source: Fact | None = fact_field()   # show clock detail: "NTP", "user configuration", "none"
+
+
+@dataclass
+class Ntp:
+    """show ntp status / show ntp associations."""
+
+    enabled: Fact | None = fact_field("bool")        # False: "%NTP is not enabled."
+    synchronized: Fact | None = fact_field("bool")   # "Clock is synchronized" / a '*' peer
+    stratum: Fact | None = fact_field("int")
+    reference: Fact | None = fact_field()
+
+
+@dataclass
+class CallHome:
+    """show call-home / show call-home detail / show call-home smart-licensing."""
+
+    enabled: Fact | None = fact_field("bool")                   # "call home feature : enable"
+    smart_licensing_messages: Fact | None = fact_field("bool")  # "Smart licensing messages:"
+    smart_licensing_profile: Fact | None = fact_field()         # the profile named beside it
+    smart_licensing_profile_status: Fact | None = fact_field()  # ACTIVE / INACTIVE
+    destination_urls: Fact | None = fact_field("list")          # "Destination URL(s):"
+    http_proxy: Fact | None = fact_field()
+    vrf: Fact | None = fact_field()
+    source_interface: Fact | None = fact_field()
+    server_identity_check: Fact | None = fact_field("bool")
 
 
 @dataclass
@@ -247,6 +273,26 @@ class Row:
         return {**{k: json_value(v) for k, v in self.values.items()}, **self.evidence()}
 
 
+# The fields of each collection's rows (parsers/index.yaml maps template values onto them;
+# rules match on them).
+ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "license_usage": ("name", "tag", "count", "status"),
+    "syslog": ("sequence", "clock_mark", "timestamp", "facility", "severity", "mnemonic",
+               "message", "tag"),
+    "eventlog": ("timestamp", "event", "details"),
+    "authorizations": ("role", "pid", "sn", "status"),
+    "call_home_profiles": ("name", "active", "reporting", "transport", "destinations"),
+    "stack_members": ("switch", "model", "version", "role", "state"),
+    "inventory": ("name", "description", "pid", "serial"),
+    "call_home_status": ("name", "status", "mode", "reporting_data", "transport_method",
+                         "http_addresses"),
+    "message_history": ("message", "entries"),
+    "rum_reports": ("report_id", "state", "flag", "feature"),
+    "comm_stats": ("message", "total", "success", "fail", "ongoing_overall",
+                   "ongoing_communication", "last_response", "last_response_date",
+                   "failure_reason", "last_success", "last_failure"),
+}
+
 # Kinds of the row fields; anything not listed is a string.
 ROW_KINDS: dict[str, dict[str, str]] = {
     "license_usage": {"count": "int"},
@@ -281,6 +327,8 @@ class Facts:
     version: Version = field(default_factory=Version)
     platform: Platform = field(default_factory=Platform)
     clock: Clock = field(default_factory=Clock)
+    ntp: Ntp = field(default_factory=Ntp)
+    call_home: CallHome = field(default_factory=CallHome)
     config: Config = field(default_factory=Config)
     classic: Classic = field(default_factory=Classic)
     device: Device = field(default_factory=Device)

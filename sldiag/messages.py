@@ -39,4 +39,15 @@ def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | Non
 
     return compile_message(text).render(
         hostname=hostname or "<hostname>", fact=fact, days_left=days_left,
-        days_since=lambda path: days_left(path).lstrip("-"), clock_source=clock_source).strip()
+        days_since=lambda path: days_left(path).lstrip("-"), clock_source=clock_source,
+        reads=lambda: what_was_read(facts)).strip()
+
+
+def what_was_read(facts: fm.Facts) -> str:
+    """The outputs sldiag recognised in a device's capture, for sentences."""
+    read = list(facts.value("device.commands") or [])
+    if facts.syslog:
+        read.append(f"{len(facts.syslog)} log message{'s' if len(facts.syslog) != 1 else ''}")
+    if facts.eventlog and "show license eventlog" not in read:
+        read.append("licensing event log lines")
+    return ", ".join(read) if read else "no command output sldiag knows"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from . import facts as fm
 from .catalog import Catalog, TemplateSpec
 from .sections import DeviceCapture
 
-EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a"}
+EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a", "not yet set up", "not configured"}
 # What IOS prints instead of output when it refuses a command (one line each; re.M so a
 # whole output can be searched too).
 REJECTED_OUTPUT = re.compile(r"^\s*% (Invalid input detected|Incomplete command|"
@@ -127,6 +128,7 @@ class _Raw:
 class _Collector:
     file: str
     scalars: dict[str, _Raw] = field(default_factory=dict)
+    weak: dict[str, _Raw] = field(default_factory=dict)   # used only where scalars say nothing
     rows: dict[str, list[tuple[dict[str, Any], _Raw, dict[str, tuple[int, str]]]]] = field(
         default_factory=dict)
     gaps: list[ParseGap] = field(default_factory=list)
@@ -138,13 +140,18 @@ class _Collector:
         for number in errors:
             self.gaps.append(ParseGap(self.file, number, text_of.get(number, ""), command,
                                       f"line not expected by template {spec.path.name}"))
-        for record in records:
-            self._take_record(spec, record, text_of)
+        for n, record in enumerate(records):
+            self._take_record(spec, record, text_of, with_facts=not spec.first or n == 0)
 
-    def _take_record(self, spec: TemplateSpec, record: Record, text_of: dict[int, str]) -> None:
+    def _take_record(self, spec: TemplateSpec, record: Record, text_of: dict[int, str],
+                     with_facts: bool = True) -> None:
         def line_of(name: str) -> int | None:
             lines = record.lines.get(name)
             return lines[0] if lines else None
+
+        scalars = self.weak if spec.weak else self.scalars
+        if not with_facts:
+            scalars = {}
 
         any_line = min((ls[0] for ls in record.lines.values() if ls), default=None)
         for name, path in spec.facts.items():
@@ -153,22 +160,22 @@ class _Collector:
                 if fm.FACT_KINDS[path] == "list":
                     if value:
                         number = line_of(name)
-                        self.scalars[path] = _Raw(list(value), number, text_of[number])
+                        scalars[path] = _Raw(list(value), number, text_of[number])
                     continue
                 value = value[0] if value else ""
             mapping = spec.maps.get(name)
             if mapping is not None and (value or "") in mapping:
                 number = line_of(name) or any_line
                 if number is not None:
-                    self.scalars[path] = _Raw(mapping[value or ""], number, text_of[number])
+                    scalars[path] = _Raw(mapping[value or ""], number, text_of[number])
             elif value:
                 number = line_of(name)
-                self.scalars[path] = _Raw(value, number, text_of[number])
+                scalars[path] = _Raw(value, number, text_of[number])
         for path, fmt in spec.compose.items():
             composed = _compose(fmt, record)
             if composed is not None:
                 number = composed[1]
-                self.scalars[path] = _Raw(composed[0], number, text_of[number])
+                scalars[path] = _Raw(composed[0], number, text_of[number])
         rows = spec.rows
         if rows and record.values.get(rows["key"]):
             # A row is quoted by its most telling line (rows.cite), else by its key's line.
@@ -192,9 +199,10 @@ def _compose(fmt: str, record: Record) -> tuple[str, int] | None:
     return fmt.format(**{n: record.values[n] for n in names}), first
 
 
-def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
-                  ) -> tuple[fm.Facts, list[ParseGap]]:
-    """Run every template that applies to the device's sections and build its facts."""
+def extract_facts(device: DeviceCapture, lines: Sequence[str], catalog: Catalog,
+                  headers: Sequence[tuple[int, str]] = ()) -> tuple[fm.Facts, list[ParseGap]]:
+    """Run every template that applies to the device's sections and build its facts;
+    ``headers`` are the capture's exec timestamp lines (their clock readings)."""
     collector = _Collector(device.file)
     for section in device.sections:
         if section.command is None:
@@ -206,6 +214,11 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
         matching = [(n, t) for n, t in numbered if scope.filter.search(t)]
         if matching:
             collector.take(scope.template, matching, None)
+    if headers and catalog.header_template is not None:
+        mine = [(n, t) for n, t in headers
+                if any(start < n <= end for start, end in device.line_ranges)]
+        if mine:
+            collector.take(catalog.header_template, mine, None)
     facts = _build(collector, catalog)
     first = device.first_line
     facts.device.first_line = fm.Fact(first[1], device.file, first[0], first[1])
@@ -225,7 +238,8 @@ def extract_facts(device: DeviceCapture, lines: list[str], catalog: Catalog
             facts.device.rejected_license_command = fm.Fact(
                 typed, device.file, rejection[0], rejection[1])
     for section in device.sections:
-        if section.configuration and not section.filtered and section.command in answered:
+        if (section.configuration and not section.filtered and not section.fragment
+                and section.command in answered):
             number = section.header_line or section.lines[0][0]
             facts.device.full_config = fm.Fact(True, device.file, number, lines[number - 1])
     if answered:
@@ -268,8 +282,11 @@ def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
             return None
         return value
 
+    # Facts only a weak source (a log line, an exec timestamp) shows.
+    scalars = {**{p: r for p, r in collector.weak.items() if p not in collector.scalars},
+               **collector.scalars}
     # The clock first: it supplies the year that syslog timestamps usually leave out.
-    ordered = sorted(collector.scalars.items(), key=lambda kv: kv[0] != "clock.time")
+    ordered = sorted(scalars.items(), key=lambda kv: kv[0] != "clock.time")
     year_hint: int | None = None
     for path, raw in ordered:
         value = convert(fm.FACT_KINDS[path], raw, year_hint)

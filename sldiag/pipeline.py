@@ -11,6 +11,7 @@ from .capture import Capture, InputError, iter_input_paths
 from .catalog import Catalog, load_catalog
 from .engine import (
     DeviceResult,
+    decide_verdict,
     derive_facts,
     hostname_of,
     licensing_mode,
@@ -19,7 +20,7 @@ from .engine import (
     run_rules,
 )
 from .parsing import ParseGap, extract_facts
-from .rules import Rule, Stage, load_flowchart, load_modes, load_rules
+from .rules import Rule, Stage, Verdict, load_flowchart, load_modes, load_rules, load_verdicts
 from .sanitize import Sanitizer
 from .sections import split_capture
 from .streaming import LARGE_CAPTURE_BYTES, read_capture
@@ -31,10 +32,12 @@ class Knowledge:
     rules: list[Rule]
     flowchart: list[Stage] = field(default_factory=list)
     modes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
 
     @classmethod
     def load(cls, extra_rule_dirs: list[Path] | None = None) -> Knowledge:
-        return cls(load_catalog(), load_rules(extra_rule_dirs), load_flowchart(), load_modes())
+        return cls(load_catalog(), load_rules(extra_rule_dirs), load_flowchart(), load_modes(),
+                   load_verdicts())
 
 
 @dataclass
@@ -51,16 +54,19 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
         capture.lines = sanitizer.lines(capture.lines)
     results = []
     for device in split_capture(capture, knowledge.catalog):
-        facts, gaps = extract_facts(device, capture.lines, knowledge.catalog)
-        gaps += [ParseGap(capture.name, line, capture.lines[line - 1], None, reason)
+        facts, gaps = extract_facts(device, capture.lines, knowledge.catalog,
+                                    capture.timestamp_headers)
+        gaps += [ParseGap(capture.name, line,
+                          capture.lines[line - 1] or capture.note_texts.get(line, ""), None, reason)
                  for line, reason in capture.notes]
-        derive_facts(facts, knowledge.catalog.license_tiers)
+        derive_facts(facts, knowledge.catalog, device.sections)
         result = DeviceResult(
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
             facts=facts, gaps=gaps, mode=licensing_mode(facts, knowledge.modes),
             reference_time=reference_time(facts), lines=capture.lines,
             sections=device.sections, sanitized=sanitizer is not None)
         run_rules(result, knowledge.rules)
+        decide_verdict(result, knowledge.verdicts)
         place_on_flowchart(result, knowledge.flowchart)
         results.append(result)
     return results

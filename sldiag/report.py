@@ -31,11 +31,7 @@ def worst_severity(results: list[DeviceResult]) -> str | None:
 
 
 def verdict(result: DeviceResult) -> str:
-    worst = result.worst
-    if worst is None:
-        return "no finding"
-    label = f"Scenario #{worst.scenario}: " if worst.scenario else ""
-    return f"{worst.severity.upper()} - {label}{worst.title}"
+    return result.verdict or "OK: no problem found"
 
 
 def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:

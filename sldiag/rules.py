@@ -48,6 +48,8 @@ class Rule:
     positive: list[Path]
     negative: list[Path]
     file: Path
+    # [{when, severity, because}]: the first that holds sets the severity ("silent": none).
+    calibrate: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any], file: Path) -> Rule:
@@ -63,7 +65,7 @@ class Rule:
             modes=doc.get("modes"),
             positive=[base / p for p in doc["examples"]["positive"]],
             negative=[base / p for p in doc["examples"]["negative"]],
-            file=file)
+            file=file, calibrate=list(doc.get("calibrate") or []))
 
 
 # ---------------------------------------------------------------------------------------
@@ -73,7 +75,8 @@ class Rule:
 FLOWCHART_FILE = "flowchart.yaml"
 # Knowledge files in rules/ that are not rules.
 MODES_FILE = "modes.yaml"
-DATA_FILES = {FLOWCHART_FILE, MODES_FILE, "redaction.yaml"}
+VERDICTS_FILE = "verdicts.yaml"
+DATA_FILES = {FLOWCHART_FILE, MODES_FILE, VERDICTS_FILE, "redaction.yaml"}
 
 
 def rule_files(dirs: list[Path]) -> list[Path]:
@@ -109,6 +112,30 @@ def load_modes() -> list[tuple[str, dict[str, Any]]]:
     except (KeyError, TypeError) as exc:
         raise DataError(f"{path}: invalid mode entry ({exc})") from None
     return modes
+
+
+@dataclass
+class Verdict:
+    modes: list[str]
+    when: dict[str, Any]
+    text: str
+
+
+def load_verdicts() -> list[Verdict]:
+    """rules/verdicts.yaml: what a device with nothing wrong is told."""
+    from .resources import load_yaml_cached
+
+    path = data_dir("rules") / VERDICTS_FILE
+    doc = load_yaml_cached(path)
+    verdicts = []
+    try:
+        for i, entry in enumerate(doc["verdicts"]):
+            _check_condition(entry["when"], path, f"verdicts/{i}/when", allow_findings=True)
+            _check_template(entry["text"], path, f"verdicts/{i}/text")
+            verdicts.append(Verdict(list(entry["modes"]), entry["when"], str(entry["text"])))
+    except (KeyError, TypeError) as exc:
+        raise DataError(f"{path}: invalid verdict entry ({exc})") from None
+    return verdicts
 
 
 def load_flowchart() -> list[Stage]:
@@ -172,6 +199,10 @@ def validate_documents(docs: list[Any], files: list[Path], schema_path: Path) ->
             raise DataError(f"{file}: field 'id': '{doc['id']}' must match the file name")
         seen[doc["id"]] = file
         _check_condition(doc["when"], file, "when")
+        for i, step in enumerate(doc.get("calibrate") or []):
+            _check_condition(step["when"], file, f"calibrate/{i}/when")
+            if step.get("because"):
+                _check_template(step["because"], file, f"calibrate/{i}/because")
         for i, path in enumerate(doc.get("evidence", [])):
             if not fm.is_known_path(path):
                 raise DataError(f"{file}: field 'evidence/{i}': unknown fact '{path}'")
@@ -221,12 +252,24 @@ def _check_condition(cond: dict[str, Any], file: Path, where: str,
             raise DataError(f"{file}: field '{where}/fact': unknown fact '{cond['fact']}'")
         if "regex" in cond:
             _check_regex(cond["regex"], file, f"{where}/regex")
-        for op in ("lt_fact", "gt_fact"):
+        for op in ("lt_fact", "gt_fact", "eq_fact"):
             if op in cond and not fm.is_known_path(cond[op]):
                 raise DataError(f"{file}: field '{where}/{op}': unknown fact '{cond[op]}'")
         return
-    for name, pattern in (cond.get("match") or {}).items():
-        _check_regex(pattern, file, f"{where}/match/{name}")
+    for key in ("match", "unless_later"):
+        for name, pattern in (cond.get(key) or {}).items():
+            _check_regex(pattern, file, f"{where}/{key}/{name}")
+    fields = set(fm.ROW_FIELDS.get(cond["rows"], ()))
+    for key in ("match", "unless_later", "where"):
+        for name in cond.get(key) or {}:
+            if fields and name not in fields:
+                raise DataError(f"{file}: field '{where}/{key}/{name}': rows of "
+                                f"{cond['rows']} have no field '{name}'")
+    for name, test in (cond.get("where") or {}).items():
+        for op in ("after", "before"):
+            if op in test and fields and test[op] not in fields:
+                raise DataError(f"{file}: field '{where}/where/{name}/{op}': rows of "
+                                f"{cond['rows']} have no field '{test[op]}'")
 
 
 def _check_regex(pattern: str, file: Path, where: str) -> None:
@@ -282,7 +325,7 @@ def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None,
         return Match(not evaluate(cond["not"], facts, now, findings).matched)
     if "fact" in cond:
         return _fact_test(cond, facts.get(cond["fact"]), now, facts)
-    return _rows_test(cond, facts.rows(cond["rows"]))
+    return _rows_test(cond, facts.rows(cond["rows"]), now)
 
 
 def _fact_test(cond: dict[str, Any], fact: fm.Fact | None, now: datetime | None,
@@ -304,14 +347,25 @@ def _fact_test(cond: dict[str, Any], fact: fm.Fact | None, now: datetime | None,
             number = _as_number(value, now)
             if number is None or not _compare(op, number, cond[op]):
                 return Match(False)
+    for op in ("version_lt", "version_ge"):
+        if op in cond:
+            have, bound = release(fm.human(value)), release(str(cond[op]))
+            if have is None or bound is None or not _compare(op[-2:], have, bound):
+                return Match(False)
     quoted = [fact]
     for op in ("lt_fact", "gt_fact"):
         if op in cond:
             other = facts.get(cond[op])
-            a, b = _as_number(value, now), _as_number(other.value, now) if other else None
+            a = _as_ordered(value, now)
+            b = _as_ordered(other.value, now) if other else None
             if a is None or b is None or not _compare(op[:2], a, b):
                 return Match(False)
             quoted.append(other)
+    if "eq_fact" in cond:
+        other = facts.get(cond["eq_fact"])
+        if other is None or not _equal(fm.human(value), fm.human(other.value)):
+            return Match(False)
+        quoted.append(other)
     return Match(True, quoted)
 
 
@@ -322,6 +376,8 @@ def _equal(value: Any, expected: Any) -> bool:
 
 
 def _as_number(value: Any, now: datetime | None) -> float | None:
+    """Numbers as they are, durations in days, dates in days from the device's clock (none
+    without a clock: no deadline is assumed passed)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -333,15 +389,74 @@ def _as_number(value: Any, now: datetime | None) -> float | None:
     return None
 
 
-def _compare(op: str, a: float, b: float) -> bool:
+def _as_ordered(value: Any, now: datetime | None) -> float | None:
+    """Like _as_number, but two dates compare with each other even without a clock."""
+    if isinstance(value, datetime) and now is None:
+        return value.timestamp() / 86400
+    return _as_number(value, now)
+
+
+_RELEASE = re.compile(r"^\s*0*(\d{1,3})\.0*(\d{1,3})(?:\.0*(\d{1,3}))?([a-z]?)")
+
+
+def release(text: str) -> tuple[int, int, int, str] | None:
+    """An IOS-XE release as comparable numbers: '17.03.02a' -> (17, 3, 2, 'a');
+    None for what is not one (classic IOS '15.2(7)E3' has no third number)."""
+    m = _RELEASE.match(text)
+    if m is None or (m[3] is None and "(" in text):
+        return None
+    return int(m[1]), int(m[2]), int(m[3] or 0), m[4]
+
+
+def _row_where(row: fm.Row, where: dict[str, dict[str, Any]], now: datetime | None) -> bool:
+    """Comparisons on a row's own fields: numbers (dates as days from the device clock) with
+    lt/le/gt/ge, and dates with after/before another field of the row (a missing other
+    date counts as long ago: "failed after its last success" holds when it never
+    succeeded)."""
+    for name, test in where.items():
+        value = row.get(name)
+        for op in ("lt", "le", "gt", "ge"):
+            if op in test:
+                number = _as_number(value, now)
+                if number is None or not _compare(op, number, test[op]):
+                    return False
+        for op in ("after", "before"):
+            if op not in test:
+                continue
+            other = row.get(test[op])
+            if not isinstance(value, datetime):
+                return False
+            if not isinstance(other, datetime):
+                if op == "before":
+                    return False
+                continue
+            if (value > other) != (op == "after") or value == other:
+                return False
+    return True
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
     return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b}[op]
 
 
-def _rows_test(cond: dict[str, Any], rows: list[fm.Row]) -> Match:
+def _rows_test(cond: dict[str, Any], rows: list[fm.Row], now: datetime | None = None
+               ) -> Match:
     # `match` may be left out: any row of the collection then counts.
     patterns = {name: re.compile(p) for name, p in (cond.get("match") or {}).items()}
     hits = [row for row in rows
             if all(p.search(fm.human(row.get(name))) for name, p in patterns.items())]
+    where = cond.get("where")
+    if where:
+        hits = [row for row in hits if _row_where(row, where, now)]
+    later = cond.get("unless_later")
+    if later:
+        # A failure a later row shows fixed (COMM_RESTORED after COMM_FAILED, a saved
+        # configuration after "not saved") no longer counts: log rows are in time order.
+        undo = {name: re.compile(p) for name, p in later.items()}
+        fixed = [row.line for row in rows
+                 if all(p.search(fm.human(row.get(name))) for name, p in undo.items())]
+        last_fix = max(fixed, default=0)
+        hits = [row for row in hits if row.line > last_fix]
     # Quote the lines of the fields matched on, for a few rows, not fifty identical log lines.
     names = list(patterns)
     quoted: list[Evidence] = [q for row in hits[:MAX_ROWS_QUOTED] for q in row.quote(names)]

@@ -142,6 +142,7 @@ class _Scanner:
         self.elided: set[int] = set()
         self.notes: list[tuple[int, str]] = []
         self.bad = Undecodable()
+        self.note_texts: dict[int, str] = {}
         self.errors = "strict" if encoding else "replace"
         self.indent = ""                     # a paste indented as a block (decided on the head)
         self.mode = "preamble"               # preamble | whole | config | head | none
@@ -208,7 +209,7 @@ class _Scanner:
         return Capture(name=self.name, lines=SparseLines(total, self.kept),
                        ends_with_newline=ends_with_newline, cleaned=self.cleaned,
                        timestamp_headers=self.headers, elided_sections=self.elided,
-                       notes=self.notes, indent=self.indent)
+                       notes=self.notes, indent=self.indent, note_texts=self.note_texts)
 
     def _chunks(self, head: bytes, stream: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
         """The head already read, then the rest of the stream, ``chunk_bytes`` at a time;
@@ -249,12 +250,18 @@ class _Scanner:
             piece = buf[begin:end]
             # As str.strip() sees it (it also strips \x1c-\x1f and Unicode spaces).
             self.has_text = not piece.isspace() and bool(
-                piece.decode(self.codec, errors="ignore").strip())
+                piece.decode(self.codec, errors="replace").strip())
         if buf.isascii():  # the whole chunk: no copy, and a superset of the part
             return
         piece = buf[begin:end]
         if self.encoding is None:  # bytes that are not UTF-8 are noted, and replaced later
-            decode_utf8_lenient(piece, self.bad, first_line=self.index + 1)
+            def keep_text(line: int, offset: int) -> None:
+                start = piece.rfind(b"\n", 0, offset) + 1
+                stop = piece.find(b"\n", offset)
+                raw = piece[start:len(piece) if stop < 0 else stop]
+                self.note_texts[line] = self._cleaned(raw.decode(self.codec, "replace"), line - 1)
+
+            decode_utf8_lenient(piece, self.bad, first_line=self.index + 1, named=keep_text)
             return
         try:
             piece.decode(self.codec)
@@ -402,7 +409,7 @@ class PlainFinder:
     name = "python"
 
     def __init__(self, scopes: list[bytes]) -> None:
-        self.scopes = [re.compile(pattern) for pattern in scopes]
+        self.scopes = [re.compile(pattern, re.MULTILINE) for pattern in scopes]
 
     def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
         """Starts of the lines of ``buf[begin:end]`` that may be a marker or that a line

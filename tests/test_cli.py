@@ -82,7 +82,8 @@ def test_json_values_of_a_failing_switch():
         "mode": "smart-licensing", "registration_status": "REGISTERED",
         "authorization_status": "OUT OF COMPLIANCE", "transport": "callhome",
         "trust_code_installed": None, "last_ack_received": None}
-    finding, cause = device["findings"]
+    # The cause leads (it is what to fix), the scenario follows as its consequence.
+    cause, finding = device["findings"]
     assert (finding["id"], finding["scenario"], finding["severity"]) == (
         "sl-scenario-05-call-home-http-failed", 5, "error")
     texts = [e["text"].strip() for e in finding["evidence"]]
@@ -90,14 +91,20 @@ def test_json_values_of_a_failing_switch():
     assert "Last Communication Attempt: FAILED on Aug 02 14:26:23 2018 UTC" in texts
     # The cause is in the configuration: named first in the next steps, its line quoted.
     assert cause["id"] == "sl-caveat-no-dns" and finding["causes"] == ["sl-caveat-no-dns"]
+    assert cause["consequences"] == ["sl-scenario-05-call-home-http-failed"]
+    assert cause["severity"] == "error"
     assert finding["next_steps"][0].startswith("Cause found: The switch cannot resolve tools.cisco.com")
     assert "no ip domain lookup" in texts
+    assert device["verdict"].startswith("ERROR - The switch cannot resolve tools.cisco.com")
+    assert device["verdict"].endswith("(the cause of: Scenario #5: Cisco not reachable: "
+                                      "\"Fail to send out Call Home HTTP message\")")
 
 
 def test_exit_status_zero_when_healthy():
     proc = run_cli("analyze", "rules/examples/common/healthy-registered-authorized.txt")
     assert proc.returncode == 0, proc.stdout.decode()
-    assert b"Verdict: INFO - Registered and authorized" in proc.stdout
+    assert (b"Verdict: OK: REGISTERED / AUTHORIZED, authorization renews 2019-10-17 08:20:06 UTC, "
+            b"registration expires 2020-03-03 10:06:21 UTC") in proc.stdout
 
 
 def test_text_report_cites_file_line_and_next_steps():
@@ -105,7 +112,9 @@ def test_text_report_cites_file_line_and_next_steps():
     out = proc.stdout.decode()
     assert proc.returncode == 1
     assert "== SW-ACC-12  (samples/03-clock-offset.session.log)" in out
-    assert "Verdict: ERROR - Scenario #3:" in out
+    # The cause first, the scenario it explains after it.
+    assert ("Verdict: ERROR - The device clock is not trusted or not synchronised (no NTP, no "
+            "clock calendar-valid) (the cause of: Scenario #3: Registration refused") in out
     line = next(n for n, t in enumerate((SAMPLES / "03-clock-offset.session.log").read_text()
                                         .splitlines(), 1) if "offset beyond" in t)
     assert f"samples/03-clock-offset.session.log:{line}:" in out
@@ -126,7 +135,8 @@ def test_stdin_and_folder_inputs():
     (lambda p: None, "no such file"),
     (lambda p: p.write_bytes(b""), "file is empty"),
     (lambda p: p.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00"), "binary file"),
-    (lambda p: p.write_bytes(b"Smart Licensing is ENABLED\n\xff\xfe\xfa oops\n"), "not valid UTF-8"),
+    (lambda p: p.write_bytes(b"Smart Licensing is ENABLED\n" + b"\xff\xfe\xfa oops\n" * 25),
+     "not valid UTF-8"),
     (lambda p: p.write_bytes(gzip.compress(b"x" * 100)[:15]), "gzip data is truncated"),
     (lambda p: p.write_bytes(b"SW1#show license all\r\nSmart Licensing Status\r\n=====\r\n\r\n"
                              b"Registration:\r\n  Status: REGIS"), "looks truncated"),

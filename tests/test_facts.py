@@ -192,21 +192,24 @@ SLUP_HEALTHY = ["genie__show_license_all__1", "genie__show_license_all__2",
                 "ntc__show_license_status__4", "genie__show_license_summary__1",
                 "genie__show_license_usage__1", "genie__show_version__5"]
 SLUP_FAILING = {
-    # CSLU with empty address, Hello NO REPLY, never reported
-    "genie__show_license_tech_support__1": {"slup-cslu-unreachable", "slup-usage-never-acknowledged"},
-    "genie__show_license_tech_support__11": {"slup-cslu-unreachable", "slup-usage-never-acknowledged"},
-    "genie__show_license_tech_support__2": {"slup-cslu-unreachable", "slup-usage-never-acknowledged"},
+    # CSLU with empty address (cslu-local discovery), Hello NO REPLY, never reported, NTP off
+    "genie__show_license_tech_support__1": {"slup-cslu-default-discovery", "slup-cslu-unreachable",
+                                            "sl-caveat-clock-untrusted"},
+    "genie__show_license_tech_support__2": {"slup-cslu-default-discovery", "slup-cslu-unreachable",
+                                            "sl-caveat-clock-untrusted"},
+    # CSLU address configured, Hello NO REPLY, never reported (NTP synced)
+    "genie__show_license_tech_support__11": {"slup-cslu-unreachable"},
     # never ACKed, and the deadline is before the agent's "Current time"
-    "genie__show_license_tech_support__15": {"slup-cslu-unreachable", "slup-ack-overdue"},
-    # ACK received earlier, Hello NO REPLY later
+    "genie__show_license_tech_support__15": {"slup-cslu-default-discovery", "slup-cslu-unreachable",
+                                             "slup-ack-overdue", "sl-caveat-clock-untrusted"},
+    # ACK received earlier, Hello NO REPLY later (and not since)
     "genie__show_license_tech_support__18": {"slup-cslu-unreachable"},
     # Authorization Request BUILD REQUEST ERROR / Null pointer Error
     "genie__show_license_tech_support__13": {"slup-agent-build-request-error"},
-    # Smart transport configured, offline overall state, never reported, no trust
-    "genie__show_license_tech_support__6": {"slup-trust-code-missing", "slup-transport-off",
-                                            "slup-usage-never-acknowledged"},
-    "genie__show_license_tech_support__8": {"slup-trust-code-missing", "slup-transport-off",
-                                            "slup-usage-never-acknowledged"},
+    # Smart transport configured, no trust; the agent says "Offline" until trust exists (not
+    # transport off); the first-report window is open; 6 has no time source
+    "genie__show_license_tech_support__6": {"slup-trust-code-missing", "sl-caveat-clock-untrusted"},
+    "genie__show_license_tech_support__8": {"slup-trust-code-missing"},
 }
 
 

@@ -46,8 +46,11 @@ EXPECTED = {
         ("lab-3850", {"sl-state-smart-licensing-disabled"})],
     "state-no-licensing-output.session.log": [("SW-ACC-12", {"sl-capture-no-licensing-output"})],
     # Smart Licensing Using Policy
+    # No CSLU address (the switch looks for cslu-local), Hello unanswered, never reported,
+    # the clock not synced with NTP.
     "slup-cslu-unreachable.showtech.txt": [
-        ("SW-ACC-41", {"sl-state-using-policy", "slup-cslu-unreachable", "slup-usage-never-acknowledged"})],
+        ("SW-ACC-41", {"sl-state-using-policy", "slup-cslu-default-discovery", "slup-cslu-unreachable",
+                       "slup-usage-never-acknowledged", "sl-caveat-clock-untrusted"})],
     "slup-trust-missing.session.log": [
         ("SW-ACC-41", {"sl-state-using-policy", "slup-trust-code-missing", "slup-usage-never-acknowledged"})],
     "slup-ack-overdue.crlf-more.txt": [("SW-ACC-41", {"sl-state-using-policy", "slup-ack-overdue"})],
