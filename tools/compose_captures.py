@@ -1458,7 +1458,6 @@ def log_examples() -> dict[str, str | bytes]:
         ("show license all", show_license_all(stack, STATES["healthy"]))])
 
     # Using Policy: what comes back, and what the upgrade leaves.
-    now = "Mar 01 09:30:02 2024 UTC"
     ex["slup/reports-not-acknowledged.txt"] = session(host, [
         ("show clock", "09:30:02.118 UTC Fri Mar 1 2024\n"),
         ("show license status", slup_status(Slup(

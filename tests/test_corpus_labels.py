@@ -1,0 +1,74 @@
+"""Every real output of ../shared/corpus against an expert's label (labels.yaml): licensing
+mode, the facts the label is sure of, and the verdict (quiet when healthy; a warning or worse
+quoting what the label says it must, when not). Skipped when ../shared is not beside us."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from sldiag import facts as fm
+from sldiag.capture import read_capture
+from sldiag.pipeline import analyse_capture
+from sldiag.report import to_json_document
+from sldiag.sanitize import Sanitizer
+
+from .conftest import CORPUS
+
+LABELS_FILE = CORPUS.parent / "labels.yaml"
+LABELS = yaml.safe_load(LABELS_FILE.read_text()) if LABELS_FILE.is_file() else []
+LOUD = {"critical", "error", "warning"}
+
+pytestmark = pytest.mark.skipif(not LABELS, reason="../shared/corpus/labels.yaml not present")
+
+
+def _device(label: dict, knowledge) -> tuple[dict, object]:
+    capture = read_capture(str(CORPUS.parent / label["file"]))
+    results = analyse_capture(capture, knowledge, Sanitizer())
+    assert len(results) == 1, [r.hostname for r in results]
+    return to_json_document(results)["devices"][0], results[0]
+
+
+def test_the_labels_cover_the_corpus():
+    labelled = {label["file"].split("/")[-1] for label in LABELS}
+    outputs = {p.name for p in CORPUS.glob("*.txt")}
+    assert outputs == labelled
+
+
+@pytest.mark.parametrize("label", LABELS, ids=lambda lab: lab["file"].split("/")[-1])
+def test_mode_agrees_with_the_label(label, knowledge):
+    device, _ = _device(label, knowledge)
+    assert device["licensing"]["mode"] == label["mode"]
+
+
+@pytest.mark.parametrize("label", LABELS, ids=lambda lab: lab["file"].split("/")[-1])
+def test_verdict_agrees_with_the_label(label, knowledge):
+    device, _ = _device(label, knowledge)
+    loud = [f for f in device["findings"] if f["severity"] in LOUD]
+    if label["healthy"] is True:
+        assert loud == [], device["verdict"]
+        assert device["verdict"].startswith(("OK:", "NOT DIAGNOSED:")), device["verdict"]
+    elif label["healthy"] is False:
+        assert loud, device["verdict"]
+        quoted = [e["text"] for f in loud for e in f["evidence"]]
+        for text in label["must_mention"]:
+            assert any(text.lower() in q.lower() for q in quoted), (text, quoted)
+
+
+@pytest.mark.parametrize("label", [lab for lab in LABELS if lab["facts"]],
+                         ids=lambda lab: lab["file"].split("/")[-1])
+def test_facts_agree_with_the_label(label, knowledge):
+    device, result = _device(label, knowledge)
+    licensing = device["licensing"]
+    for name, expected in label["facts"].items():
+        got = licensing[name]
+        if name == "last_ack_received":
+            if expected == "<none>":
+                assert got is None and result.facts.value("usage_reporting.never_acknowledged")
+            else:
+                when, _ = fm.parse_datetime(expected, knowledge.catalog.timezones)
+                assert got == when.isoformat(), (got, expected)
+        elif isinstance(expected, str) and isinstance(got, str):
+            assert got.upper() == expected.upper(), (name, got, expected)
+        else:
+            assert got == expected, (name, got, expected)
