@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import facts as facts_model
+from . import regexcache
 from .resources import DataError, data_dir, ntc_templates_dir
 
 
@@ -149,18 +150,19 @@ def load_catalog(index: dict[str, Any] | None = None,
             if entry.get("skip_children_of"):
                 skip_children[command] = tuple(str(w) for w in entry["skip_children_of"])
             if entry.get("complete"):
-                complete[command] = re.compile(entry["complete"])
+                complete[command] = regexcache.compile(entry["complete"])
             detect = entry.get("detect") or []
             for det in detect if isinstance(detect, list) else [detect]:
                 detectors.append(Detector(
-                    command=command, start=re.compile(det["start"]),
-                    requires=re.compile(det["requires"]) if det.get("requires") else None,
+                    command=command, start=regexcache.compile(det["start"]),
+                    requires=regexcache.compile(det["requires"]) if det.get("requires") else None,
                     not_within=frozenset(det.get("not_within", [])),
                     fragment=bool(det.get("fragment"))))
             templates_for[command] = [specs[t] for t in entry.get("templates", [])]
-        scopes = [LineScope(re.compile(s["filter"]), specs[s["template"]])
+        scopes = [LineScope(regexcache.compile(s["filter"]), specs[s["template"]])
                   for s in index.get("line_scopes", [])]
-        tiers = {name: re.compile(rx) for name, rx in (index.get("license_tiers") or {}).items()}
+        tiers = {name: regexcache.compile(rx)
+                 for name, rx in (index.get("license_tiers") or {}).items()}
         row_facts = [_row_fact(entry, where) for entry in index.get("row_facts") or []]
         header = specs[index["exec_timestamp"]] if index.get("exec_timestamp") else None
         fallbacks = [(str(e["fact"]), str(e["from"])) for e in index.get("fact_fallbacks") or []]
@@ -187,9 +189,9 @@ def _row_fact(entry: dict[str, Any], where: Path) -> RowFact:
         raise DataError(f"{where}: row_facts: give either value or take (with regex) for "
                         f"'{entry['fact']}'")
     return RowFact(rows=entry["rows"], fact=entry["fact"], value=entry.get("value"),
-                   match={k: re.compile(v) for k, v in (entry.get("match") or {}).items()},
+                   match={k: regexcache.compile(v) for k, v in (entry.get("match") or {}).items()},
                    take=entry.get("take"),
-                   regex=re.compile(entry["regex"]) if entry.get("regex") else None)
+                   regex=regexcache.compile(entry["regex"]) if entry.get("regex") else None)
 
 
 def _template_spec(name: str, body: dict[str, Any], base: Path) -> TemplateSpec:

@@ -30,12 +30,38 @@ class Fact:
         return {"value": json_value(self.value), "raw": self.raw or None, **self.evidence()}
 
 
+class _Kind:
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
 def fact_field(kind: str = "str") -> Any:
-    return field(default=None, metadata={"kind": kind})
+    """Declare a fact of a group: its kind says how printed text becomes its value."""
+    return _Kind(kind)
 
 
-@dataclass
-class SmartLicensing:
+class Group:
+    """The facts of one kind (registration, transport, ...). Every declared fact reads as
+    None until set; the instance holds only the facts set (cheap to build, copy and pickle).
+    Plain classes rather than dataclasses: a dozen dataclasses cost more to define at
+    import than a whole small analysis takes."""
+
+    KINDS: dict[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.KINDS = {name: value.kind for name, value in vars(cls).items()
+                     if isinstance(value, _Kind)}
+        for name in cls.KINDS:
+            setattr(cls, name, None)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({vars(self)!r})"
+
+
+class SmartLicensing(Group):
     status: Fact | None = fact_field()            # ENABLED / DISABLED
     using_policy: Fact | None = fact_field()      # "Smart Licensing Using Policy: Status"
     reporting_mode: Fact | None = fact_field()
@@ -43,8 +69,7 @@ class SmartLicensing:
     agent_version: Fact | None = fact_field()
 
 
-@dataclass
-class Registration:
+class Registration(Group):
     status: Fact | None = fact_field()
     smart_account: Fact | None = fact_field()
     virtual_account: Fact | None = fact_field()
@@ -59,8 +84,7 @@ class Registration:
     expires: Fact | None = fact_field("datetime")
 
 
-@dataclass
-class Authorization:
+class Authorization(Group):
     status: Fact | None = fact_field()
     status_date: Fact | None = fact_field("datetime")
     evaluation_remaining: Fact | None = fact_field("duration")
@@ -71,8 +95,7 @@ class Authorization:
     communication_deadline: Fact | None = fact_field("datetime")
 
 
-@dataclass
-class Account:
+class Account(Group):
     """Smart Licensing Using Policy: the account CSSM last reported (no registration)."""
 
     smart_account: Fact | None = fact_field()
@@ -80,8 +103,7 @@ class Account:
     as_of: Fact | None = fact_field("datetime")
 
 
-@dataclass
-class Transport:
+class Transport(Group):
     type: Fact | None = fact_field()
     url: Fact | None = fact_field()
     cslu_address: Fact | None = fact_field()
@@ -93,8 +115,7 @@ class Transport:
     ip_mode: Fact | None = fact_field()
 
 
-@dataclass
-class Policy:
+class Policy(Group):
     in_use: Fact | None = fact_field()
     name: Fact | None = fact_field()
     ack_required: Fact | None = fact_field()
@@ -102,8 +123,7 @@ class Policy:
     subscription_reporting_frequency: Fact | None = fact_field("int")
 
 
-@dataclass
-class UsageReporting:
+class UsageReporting(Group):
     last_ack_received: Fact | None = fact_field("datetime")
     never_acknowledged: Fact | None = fact_field("bool")  # "Last ACK received: <none>"
     next_ack_deadline: Fact | None = fact_field("datetime")
@@ -112,8 +132,7 @@ class UsageReporting:
     last_report_push: Fact | None = fact_field("datetime")
 
 
-@dataclass
-class Trust:
+class Trust(Group):
     code: Fact | None = fact_field()          # single-line form: a date, or NOT INSTALLED
     members: Fact | None = fact_field("list")  # "Active: PID:..,SN:.." listed under the block
     installed: Fact | None = fact_field("list")  # their "INSTALLED on" dates
@@ -121,8 +140,7 @@ class Trust:
     units_without_code: Fact | None = fact_field("int")  # derived: members minus INSTALLED dates
 
 
-@dataclass
-class AgentState:
+class AgentState(Group):
     """show license tech support: how the Smart Agent itself sees its communication."""
 
     communication_level: Fact | None = fact_field()  # DIRECT / INDIRECT
@@ -133,8 +151,7 @@ class AgentState:
     product_analytics_reason: Fact | None = fact_field()
 
 
-@dataclass
-class Reports:
+class Reports(Group):
     """Usage Report Summary (RUM reports)."""
 
     total: Fact | None = fact_field("int")
@@ -143,15 +160,13 @@ class Reports:
     available_to_report: Fact | None = fact_field("int")
 
 
-@dataclass
-class Udi:
+class Udi(Group):
     pid: Fact | None = fact_field()
     sn: Fact | None = fact_field()
     ha_units: Fact | None = fact_field("list")  # "Active:PID:..,SN:..", one per stack member
 
 
-@dataclass
-class Version:
+class Version(Group):
     software: Fact | None = fact_field()
     platform: Fact | None = fact_field()
     serial: Fact | None = fact_field()
@@ -159,8 +174,7 @@ class Version:
     smart_licensing_status: Fact | None = fact_field()  # "REGISTERED/AUTHORIZED", ...
 
 
-@dataclass
-class Platform:
+class Platform(Group):
     """Derived from the stack and license tables (counts the rules compare)."""
 
     units: Fact | None = fact_field("int")            # switches in the stack / SVL pair
@@ -168,8 +182,7 @@ class Platform:
     dna_licenses: Fact | None = fact_field("int")      # count in use, DNA tier
 
 
-@dataclass
-class Clock:
+class Clock(Group):
     time: Fact | None = fact_field("datetime")
     authoritative: Fact | None = fact_field("bool")
     agent_time: Fact | None = fact_field("datetime")  # tech support "Current time:"
@@ -177,8 +190,7 @@ class Clock:
     source: Fact | None = fact_field()   # show clock detail: "NTP", "user configuration", "none"
 
 
-@dataclass
-class Ntp:
+class Ntp(Group):
     """show ntp status / show ntp associations."""
 
     enabled: Fact | None = fact_field("bool")        # False: "%NTP is not enabled."
@@ -187,8 +199,7 @@ class Ntp:
     reference: Fact | None = fact_field()
 
 
-@dataclass
-class CallHome:
+class CallHome(Group):
     """show call-home / show call-home detail / show call-home smart-licensing."""
 
     enabled: Fact | None = fact_field("bool")                   # "call home feature : enable"
@@ -202,16 +213,14 @@ class CallHome:
     server_identity_check: Fact | None = fact_field("bool")
 
 
-@dataclass
-class Classic:
+class Classic(Group):
     """Pre-Smart licensing (Right-To-Use, PAK, Cisco Software Licensing)."""
 
     feature: Fact | None = fact_field()   # first "Index N Feature:" of classic `show license`
     status: Fact | None = fact_field()    # classic `show license status` layout seen
 
 
-@dataclass
-class Config:
+class Config(Group):
     """What the running configuration sets for licensing (show running-config)."""
 
     hostname: Fact | None = fact_field()
@@ -236,8 +245,7 @@ class Config:
     server_identity_check: Fact | None = fact_field("bool")
 
 
-@dataclass
-class Device:
+class Device(Group):
     """Facts about the capture itself rather than the switch."""
 
     first_line: Fact | None = fact_field()
@@ -388,7 +396,7 @@ class Facts:
             if isinstance(obj, list):
                 out[f.name] = [row.to_json() for row in obj]
             else:
-                values = {g.name: getattr(obj, g.name) for g in dataclasses.fields(obj)}
+                values = {name: getattr(obj, name) for name in obj.KINDS}
                 out[f.name] = {k: None if v is None else v.to_json() for k, v in values.items()}
         return out
 
@@ -408,8 +416,8 @@ def _kinds() -> dict[str, str]:
     for group in dataclasses.fields(Facts):
         if group.name in ROW_KINDS:
             continue
-        for f in dataclasses.fields(group.default_factory()):  # type: ignore[misc]
-            kinds[f"{group.name}.{f.name}"] = f.metadata.get("kind", "str")
+        for name, kind in group.default_factory.KINDS.items():  # type: ignore[union-attr]
+            kinds[f"{group.name}.{name}"] = kind
     return kinds
 
 

@@ -19,7 +19,32 @@ def _environment() -> Any:
 
 @cache
 def compile_message(text: str) -> Any:
-    return _environment().from_string(text)
+    """A rule text as a template. Jinja's parse and compile cost more than a whole small
+    analysis, so the compiled code is kept in the cache folder, keyed by the text and the
+    versions that produced it."""
+    import hashlib
+    import marshal
+    import sys
+
+    import jinja2
+
+    from .resources import cache_dir
+
+    env = _environment()
+    key = hashlib.sha256(f"{sys.version}\0{jinja2.__version__}\0{text}".encode()).hexdigest()
+    path = cache_dir() / "messages" / f"{key[:32]}.bin"
+    try:
+        code = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        code = env.compile(text)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(marshal.dumps(code))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only home only costs speed
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
 def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None,

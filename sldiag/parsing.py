@@ -18,8 +18,12 @@ from typing import Any
 import textfsm
 
 from . import facts as fm
+from . import regexcache
 from .catalog import Catalog, TemplateSpec
 from .sections import DeviceCapture
+
+# TextFSM compiles its templates' patterns with the compiled code kept between runs.
+regexcache.install_in_textfsm()
 
 EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a", "not yet set up", "not configured"}
 # What IOS prints instead of output when it refuses a command (one line each; re.M so a

@@ -34,6 +34,26 @@ def verdict(result: DeviceResult) -> str:
     return result.verdict or "OK: no problem found"
 
 
+NO_CLOCK = "not in the capture: no deadline was taken as passed"
+
+
+def clock_json(result: DeviceResult) -> dict[str, str] | None:
+    """The device's 'now' that deadlines were judged against, and where it was read."""
+    if result.reference_time is None:
+        return None
+    when, source = result.reference_time
+    return {"time": when.isoformat(), "source": source}
+
+
+def clock_line(result: DeviceResult) -> str:
+    from .facts import human
+
+    if result.reference_time is None:
+        return NO_CLOCK
+    when, source = result.reference_time
+    return f"{human(when)} ({source})"
+
+
 def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:
     devices = []
     for r in results:
@@ -43,6 +63,7 @@ def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:
             "licensing": r.licensing_json(),
             "flowchart": r.flowchart_json(),
             "verdict": verdict(r),
+            "clock": clock_json(r),
             "findings": [f.to_json() for f in r.findings],
             "parse_gaps": [g.to_json() for g in r.gaps],
         })
@@ -144,6 +165,7 @@ def summary_of(result: DeviceResult) -> dict[str, str]:
         "mode": MODE_LABELS[result.mode],
         "state": state,
         "flowchart": result.flowchart.label if result.flowchart else "not placed",
+        "clock": clock_line(result),
         "worst": verdict(result),
     }
 
@@ -187,7 +209,8 @@ def summary_rows(results: list[DeviceResult]) -> list[list[str]]:
 def render_text(results: list[DeviceResult], verbose: bool = False) -> str:
     template = _environment().get_template("report.txt.j2")
     return template.render(results=results, verdict=verdict, modes=MODE_LABELS,
-                           version=__version__, verbose=verbose, summary_rows=summary_rows)
+                           version=__version__, verbose=verbose, summary_rows=summary_rows,
+                           clock_line=clock_line)
 
 
 TEMPLATES = {"text": "report.txt.j2", "md": "report.md.j2", "html": "report.html.j2"}
@@ -210,7 +233,8 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
                        verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
                        excerpts=excerpts, step_parts=step_parts,
                        facts_table=facts_table,
-                       raw_sections=raw_sections, document=to_json_document(results))
+                       raw_sections=raw_sections, document=to_json_document(results),
+                       clock_line=clock_line)
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:

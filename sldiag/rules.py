@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import facts as fm
+from . import regexcache
 from .resources import DataError, data_dir, fingerprint, load_yaml, read_cache, write_cache
 
 SEVERITIES = ("critical", "error", "warning", "info")
@@ -50,10 +51,14 @@ class Rule:
     file: Path
     # [{when, severity, because}]: the first that holds sets the severity ("silent": none).
     calibrate: list[dict[str, Any]] = field(default_factory=list)
+    # Positive examples whose finding must have a given severity.
+    severities: dict[Path, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any], file: Path) -> Rule:
         base = file.parent
+        severities = {base / p["file"]: p["severity"] for p in doc["examples"]["positive"]
+                      if isinstance(p, dict)}
         return cls(
             id=doc["id"], version=doc["version"], title=doc["title"],
             scenario=doc.get("scenario"), category=doc["category"], severity=doc["severity"],
@@ -63,13 +68,18 @@ class Rule:
             causes=list((doc.get("causes") or {}).get("rules", [])),
             settle_with=list((doc.get("causes") or {}).get("settle_with", [])),
             modes=doc.get("modes"),
-            positive=[base / p for p in doc["examples"]["positive"]],
+            positive=[base / _example_file(p) for p in doc["examples"]["positive"]],
+
             negative=[base / p for p in doc["examples"]["negative"]],
-            file=file, calibrate=list(doc.get("calibrate") or []))
+            file=file, calibrate=list(doc.get("calibrate") or []), severities=severities)
 
 
 # ---------------------------------------------------------------------------------------
 # Loading and validation
+
+
+def _example_file(example: str | dict[str, Any]) -> str:
+    return example["file"] if isinstance(example, dict) else example
 
 
 FLOWCHART_FILE = "flowchart.yaml"
@@ -127,14 +137,20 @@ def load_verdicts() -> list[Verdict]:
 
     path = data_dir("rules") / VERDICTS_FILE
     doc = load_yaml_cached(path)
+    # Compiling the texts to check them costs more than a small analysis: once per change.
+    checked = f"verdicts-checked-{fingerprint([path])}.json"
+    texts_checked = read_cache(checked) is not None
     verdicts = []
     try:
         for i, entry in enumerate(doc["verdicts"]):
             _check_condition(entry["when"], path, f"verdicts/{i}/when", allow_findings=True)
-            _check_template(entry["text"], path, f"verdicts/{i}/text")
+            if not texts_checked:
+                _check_template(entry["text"], path, f"verdicts/{i}/text")
             verdicts.append(Verdict(list(entry["modes"]), entry["when"], str(entry["text"])))
     except (KeyError, TypeError) as exc:
         raise DataError(f"{path}: invalid verdict entry ({exc})") from None
+    if not texts_checked:
+        write_cache(checked, True)
     return verdicts
 
 
@@ -208,6 +224,7 @@ def validate_documents(docs: list[Any], files: list[Path], schema_path: Path) ->
                 raise DataError(f"{file}: field 'evidence/{i}': unknown fact '{path}'")
         for kind in ("positive", "negative"):
             for i, example in enumerate(doc["examples"][kind]):
+                example = _example_file(example)
                 if not (file.parent / example).is_file():
                     raise DataError(f"{file}: field 'examples/{kind}/{i}': no such file {example}")
         for i, text in enumerate([doc["explanation"], *doc["next_steps"]]):
@@ -442,7 +459,7 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 def _rows_test(cond: dict[str, Any], rows: list[fm.Row], now: datetime | None = None
                ) -> Match:
     # `match` may be left out: any row of the collection then counts.
-    patterns = {name: re.compile(p) for name, p in (cond.get("match") or {}).items()}
+    patterns = {name: regexcache.compile(p) for name, p in (cond.get("match") or {}).items()}
     hits = [row for row in rows
             if all(p.search(fm.human(row.get(name))) for name, p in patterns.items())]
     where = cond.get("where")
@@ -452,7 +469,7 @@ def _rows_test(cond: dict[str, Any], rows: list[fm.Row], now: datetime | None = 
     if later:
         # A failure a later row shows fixed (COMM_RESTORED after COMM_FAILED, a saved
         # configuration after "not saved") no longer counts: log rows are in time order.
-        undo = {name: re.compile(p) for name, p in later.items()}
+        undo = {name: regexcache.compile(p) for name, p in later.items()}
         fixed = [row.line for row in rows
                  if all(p.search(fm.human(row.get(name))) for name, p in undo.items())]
         last_fix = max(fixed, default=0)

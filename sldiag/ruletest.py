@@ -32,6 +32,10 @@ def test_rules(extra_dirs: list[Path] | None = None,
                     failures.append(f"{rule.id}: {what} on {kind} example {example}")
                 elif fired and not all(f.evidence for f in fired):
                     failures.append(f"{rule.id}: fired without evidence on {example}")
+                elif expect and example in rule.severities and \
+                        fired[0].severity != rule.severities[example]:
+                    failures.append(f"{rule.id}: fired as {fired[0].severity}, not "
+                                    f"{rule.severities[example]}, on {example}")
                 elif echo:
                     echo(f"ok   {rule.id}: {kind} {example.name}")
     return failures, checked

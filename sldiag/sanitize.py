@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from . import regexcache
 from .capture import SparseLines
 from .resources import DataError, data_dir, load_yaml_cached
 
@@ -55,17 +56,18 @@ def load_redaction_rules() -> RedactionRules:
     path = data_dir("rules") / "redaction.yaml"
     doc: Any = load_yaml_cached(path)
     try:
-        secrets = [_SecretRule(r["class"], tuple(r["keywords"]), re.compile(r["regex"]))
+        secrets = [_SecretRule(r["class"], tuple(r["keywords"]), regexcache.compile(r["regex"]))
                    for r in doc["secrets"]]
-        blocks = [_BlockRule(b["class"], re.compile(b["start"]), re.compile(b["end"]))
+        blocks = [_BlockRule(b["class"], regexcache.compile(b["start"]),
+                             regexcache.compile(b["end"]))
                   for b in doc["blocks"]]
         optional = {name: _OptionalRule(name, o["placeholder"],
-                                        [re.compile(x, re.MULTILINE) for x in o["regexes"]])
+                                        [regexcache.compile(x, re.MULTILINE) for x in o["regexes"]])
                     for name, o in doc["optional"].items()}
     except (KeyError, TypeError, re.error) as exc:
         raise DataError(f"{path}: invalid redaction rule ({type(exc).__name__}: {exc})") from None
     words = sorted({k for r in secrets for k in r.keywords} | {"BEGIN", "certificate"})
-    prefilter = re.compile("|".join(re.escape(w) for w in words))
+    prefilter = regexcache.compile("|".join(re.escape(w) for w in words))
     return RedactionRules(secrets, blocks, optional, prefilter)
 
 

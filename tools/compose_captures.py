@@ -1427,6 +1427,56 @@ def log_examples() -> dict[str, str | bytes]:
             log("*Feb 21 08:30:02.551 UTC", "SMART_LIC-6-ID_CERT_RENEW_SUCCESS",
                 "Identity certificate renewal successful.")]))])
 
+    soon = log("*Mar  1 08:00:02.118 UTC", "SMART_LIC-6-REPORTING_REQUIRED",
+               "A Usage report acknowledgement will be required in 5 days.")
+    ex["logs/reporting-required-in-days.txt"] = logs(
+        log("*Feb 20 08:00:02.118 UTC", "SMART_LIC-6-REPORTING_REQUIRED",
+            "A Usage report acknowledgement will be required in 14 days."), soon)
+    ex["logs/reporting-required-then-reset.txt"] = logs(soon, log(
+        "*Mar  2 08:00:02.118 UTC", "SMART_LIC-6-REPORTING_REQUIRED",
+        "A Usage report acknowledgement will be required in 89 days."))
+
+    # Calibrations: the same condition on a device that demonstrably works, or nearly not.
+    clock = ("show clock", "09:30:02.118 UTC Fri Mar 1 2024\n")
+    acked = dict(last_ack="Feb 20 08:00:14 2024 UTC", next_ack_deadline="May 20 08:00:14 2024 UTC",
+                 last_push="Feb 20 07:56:12 2024 UTC")
+    ex["slup/transport-off-acked-in-time.txt"] = session(host, [clock, ("show license status", slup_status(
+        Slup(transport="Transport Off", trust="<none>", **acked)))])
+    ex["slup/transport-off-deadline-near.txt"] = session(host, [clock, ("show license status", slup_status(
+        Slup(transport="Transport Off", trust="<none>", last_ack="Dec 12 08:00:14 2023 UTC",
+             next_ack_deadline="Mar 11 08:00:14 2024 UTC", last_push="<none>")))])
+    ex["slup/never-acked-window-open.txt"] = session(host, [clock, ("show license status", slup_status(
+        Slup(account="<none>", virtual_account="<none>", last_ack="<none>", last_push="<none>",
+             next_ack_deadline="Feb 24 09:00:00 2025 UTC",
+             trust=[("Active: PID:C9300-24P,SN:FOC2410X1AB", "Feb 28 15:41:02 2024 UTC")])))])
+    ex["slup/never-acked-deadline-near.txt"] = session(host, [clock, ("show license status", slup_status(
+        Slup(account="<none>", virtual_account="<none>", last_ack="<none>", last_push="<none>",
+             next_ack_deadline="Mar 15 09:00:00 2024 UTC",
+             trust=[("Active: PID:C9300-24P,SN:FOC2410X1AB", "Feb 28 15:41:02 2024 UTC")])))])
+    ex["slup/smart-url-gateway-acked.txt"] = session(host, [clock, ("show license status", slup_status(
+        Slup(url="https://licgw.corp.example/licservice/license", **acked)))])
+    ex["slup/callhome-acked.txt"] = session(host, [clock, ("show license status", slup_status(
+        Slup(transport="Callhome", trust="<none>", **acked)))])
+    ex["slup/cslu-outage-recent-ack.txt"] = session(host, [("show license tech support", slup_tech_support(
+        Slup(transport="cslu", cslu_address="http://10.20.30.40:8182/cslu/v1/pi",
+             trust=[("Active: PID:C9300-24P,SN:FOC2410X1AB", "Jan 09 15:41:02 2024 UTC")], **acked),
+        SW17, "Mar 01 09:30:02 2024 UTC",
+        [comm_block("Usage Reporting", 9, 0, "OK_POLL", "Feb 20 07:56:12 2024 UTC"),
+         comm_block("Hello Message", 40, 3, "NO REPLY", "Mar 01 09:12:31 2024 UTC",
+                    last_success="Feb 28 09:12:31 2024 UTC")], level="INDIRECT"))])
+    ex["caveats/no-ntp-but-renewing.txt"] = session(SW.hostname, [
+        ("show clock", "*09:02:11.428 UTC Wed Oct 02 2019\n"),
+        ("show license status", show_license_status(SW, STATES["healthy"]))])
+    ex["caveats/config-saved-after.txt"] = session(SW.hostname, [
+        ("show logging | include PKI|SMART_LIC", "\n".join([
+            log("*Mar  4 10:11:50.118 UTC", "PKI-4-NOCONFIGAUTOSAVE",
+                'Configuration was modified.  Issue "write memory" to save new IOS PKI configuration'),
+            log("*Mar  4 10:11:53.551 UTC", "PKI-6-CONFIGAUTOSAVE",
+                "Running configuration saved to NVRAM")]))])
+    ex["state-communication-failing/deadline-near.txt"] = session(SW.hostname, [
+        ("show clock", "09:02:11.428 UTC Fri Dec 06 2019\n"),
+        ("show license status", show_license_status(SW, STATES["renewal-failing"]))])
+
     # Reservations (legacy SLR).
     reserved = LicenseState(
         [("Status", "REGISTERED - SPECIFIC LICENSE RESERVATION"),
