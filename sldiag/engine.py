@@ -276,6 +276,7 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
                 cause = kept[cause_id]
                 if SEVERITY_RANK[finding.severity] < SEVERITY_RANK[cause.severity]:
                     cause.severity, changed = finding.severity, True
+                    cause.calibration = f"it is the cause of {finding.label}"
     depth = _cause_depths(kept)
     # Worst first; within a severity, a root cause before what it causes.
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], -depth[f.rule_id],

@@ -182,12 +182,22 @@ def _environment() -> Any:
         bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir() / "jinja"))
     except OSError:
         pass  # no cache, only slower
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
                                             default_for_string=False),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=bytecode)
+    env.filters["finding_label"] = finding_label
+    return env
+
+
+def finding_label(rule_id: str, result: DeviceResult) -> str:
+    """A related finding named as the report names it (title, with its scenario number)."""
+    for finding in result.findings:
+        if finding.rule_id == rule_id:
+            return finding.label
+    return rule_id
 
 
 def summary_rows(results: list[DeviceResult]) -> list[list[str]]:
