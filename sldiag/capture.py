@@ -103,7 +103,9 @@ def iter_input_paths(args: list[str]) -> Iterator[tuple[str, bool]]:
 def read_capture(path: str, encoding: str | None = None) -> Capture:
     """Read and clean one capture. Raises :class:`InputError` with a one-line reason."""
     data = _read_bytes(path)
-    name = "<stdin>" if path == "-" else path
+    from .textsafe import display_name
+
+    name = "<stdin>" if path == "-" else display_name(path)
     if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)

@@ -15,8 +15,15 @@ from .resources import DataError
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
+def say(message: str) -> None:
+    """One line on stderr; names from the command line or a folder are shown safely."""
+    from .textsafe import display_name
+
+    click.echo(f"sldiag: {display_name(message)}", err=True)
+
+
 def fail(message: str) -> None:
-    click.echo(f"sldiag: {message}", err=True)
+    say(message)
     sys.exit(EXIT_INPUT)
 
 
@@ -133,12 +140,17 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
                                  extra_rule_dirs=list(rule_dirs), progress=progress,
                                  keep_text=fmt in {"md", "html"} or template is not None)
     for warning in analysis.warnings:
-        click.echo(f"sldiag: warning: skipped {warning}", err=True)
+        say(f"warning: skipped {warning}")
     for error in analysis.errors:
-        click.echo(f"sldiag: {error}", err=True)
+        say(error)
     if not analysis.results:
         sys.exit(EXIT_INPUT)
-    text = render(analysis.results, fmt, verbose=verbose, template=template)
+    try:
+        text = render(analysis.results, fmt, verbose=verbose, template=template)
+    except Exception as exc:  # jinja2's errors, kept generic to avoid importing it here
+        if template is None or not type(exc).__module__.startswith("jinja2"):
+            raise
+        fail(f"{template}: the template failed ({type(exc).__name__}: {exc})")
     if output is not None:
         try:
             write_atomically(output, text)
@@ -180,9 +192,9 @@ def _make_bundle(paths: tuple[str, ...], output: Path, redact: str,
         fail(f"{output}: is one of the inputs; captures are never overwritten")
     built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), _classes(redact), encoding)
     for warning in built.warnings:
-        click.echo(f"sldiag: warning: skipped {warning}", err=True)
+        say(f"warning: skipped {warning}")
     for error in built.errors:
-        click.echo(f"sldiag: {error}", err=True)
+        say(error)
     if built.errors or not built.results:
         sys.exit(EXIT_INPUT)
     try:
@@ -227,7 +239,7 @@ def _attach(bundle_path: Path, case: str, url: str, ca_file: Path | None, dry_ru
                              err=True).strip()
     try:
         upload(bundle_path, case, token, url=url, ca_file=ca_file,
-               progress=lambda msg: click.echo(f"sldiag: {msg}", err=True))
+               progress=say)
     except UploadError as exc:
         fail(str(exc))
     click.echo(f"{bundle_path}: stored in case {case}", err=True)
@@ -297,7 +309,7 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool) ->
         log += [f"{name}: FAILED: {reason}" for name, reason in outcome.failed.items()]
         write_atomically(output_dir / "collection.log", "\n".join(sorted(log)) + "\n")
     for name, reason in outcome.failed.items():
-        click.echo(f"sldiag: {name}: {reason}", err=True)
+        say(f"{name}: {reason}")
     return outcome
 
 

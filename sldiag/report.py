@@ -72,7 +72,9 @@ def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:
 
 
 def render_json(results: list[DeviceResult]) -> str:
-    return json.dumps(to_json_document(results), indent=2, ensure_ascii=False) + "\n"
+    from .textsafe import json_safe
+
+    return json_safe(json.dumps(to_json_document(results), indent=2, ensure_ascii=False)) + "\n"
 
 
 def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int = 2
@@ -171,25 +173,46 @@ def summary_of(result: DeviceResult) -> dict[str, str]:
 
 
 @cache
-def _environment() -> Any:
+def _environment(fmt: str = "text", user_folder: str | None = None) -> Any:
+    """The jinja2 environment of one format. Escaping follows the format, never a file's
+    name: HTML escapes markup, Markdown escapes its own syntax and HTML, text shows control
+    characters. A user's template (``user_folder``) runs in jinja2's sandbox."""
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
     from .resources import cache_dir
+    from .textsafe import md_text, visible
 
     bytecode = None
-    try:
-        (cache_dir() / "jinja").mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir() / "jinja"))
-    except OSError:
-        pass  # no cache, only slower
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
-                                            default_for_string=False),
+    if user_folder is None:
+        # One folder per format: the compiled code depends on the environment's escaping.
+        folder_ = cache_dir() / "jinja" / fmt
+        try:
+            folder_.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(folder_))
+        except OSError:
+            pass  # no cache, only slower
+    folder = user_folder or str(Path(__file__).parent / "templates")
+    environment = SandboxedEnvironment if user_folder is not None else jinja2.Environment
+    env = environment(
+        loader=jinja2.FileSystemLoader(folder), autoescape=fmt == "html",
+        finalize=md_text if fmt == "md" else visible,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=bytecode)
-    env.filters["finding_label"] = finding_label
+    env.filters.update(_filters())
     return env
+
+
+def _filters() -> dict[str, Any]:
+    from .textsafe import Safe, md_code, md_text, visible
+
+    return {
+        "finding_label": finding_label,
+        "visible": visible,                       # control and bidi characters shown
+        "md": md_text,                            # Markdown text, escaped
+        "code": md_code,                          # a Markdown code span no text can close
+        "verbatim": lambda v: Safe(visible(v)),   # inside a Markdown code block
+    }
 
 
 def finding_label(rule_id: str, result: DeviceResult) -> str:
@@ -217,7 +240,7 @@ def summary_rows(results: list[DeviceResult]) -> list[list[str]]:
 
 
 def render_text(results: list[DeviceResult], verbose: bool = False) -> str:
-    template = _environment().get_template("report.txt.j2")
+    template = _environment("text").get_template("report.txt.j2")
     return template.render(results=results, verdict=verdict, modes=MODE_LABELS,
                            version=__version__, verbose=verbose, summary_rows=summary_rows,
                            clock_line=clock_line)
@@ -231,20 +254,18 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
     """Render the results: the shipped template for the format, or the user's own."""
     if fmt == "json" and template is None:
         return render_json(results)
-    env = _environment()
     if template is not None:
-        import jinja2
-
-        env = env.overlay(loader=jinja2.FileSystemLoader(str(template.parent)))
-        tmpl = env.get_template(template.name)
+        tmpl = _environment(fmt, str(template.parent.resolve())).get_template(template.name)
     else:
-        tmpl = env.get_template(TEMPLATES[fmt])
+        tmpl = _environment(fmt).get_template(TEMPLATES[fmt])
+    from .textsafe import md_fence
+
     return tmpl.render(results=results, verdict=verdict, modes=MODE_LABELS, version=__version__,
                        verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
                        excerpts=excerpts, step_parts=step_parts,
                        facts_table=facts_table,
                        raw_sections=raw_sections, document=to_json_document(results),
-                       clock_line=clock_line)
+                       clock_line=clock_line, fence_for=md_fence)
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:

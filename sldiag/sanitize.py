@@ -51,12 +51,29 @@ class RedactionRules:
     prefilter: re.Pattern[str]
 
 
+_ABBREVIATION = re.compile(r"\{([a-z][a-z0-9-]*):(\d+)\}")
+
+
+def expand_abbreviations(pattern: str) -> str:
+    """`{password:4}` in a rule's regex: the word or any abbreviation IOS accepts from its
+    first 4 letters on (pass, passw, ..., password), as a whole word."""
+    def expand(m: re.Match[str]) -> str:
+        word, least = m.group(1), int(m.group(2))
+        tail = ""
+        for ch in reversed(word[least:]):
+            tail = f"(?:{re.escape(ch)}{tail})?"
+        return f"(?:{re.escape(word[:least])}{tail}(?![\\w-]))"
+
+    return _ABBREVIATION.sub(expand, pattern)
+
+
 @cache
 def load_redaction_rules() -> RedactionRules:
     path = data_dir("rules") / "redaction.yaml"
     doc: Any = load_yaml_cached(path)
     try:
-        secrets = [_SecretRule(r["class"], tuple(r["keywords"]), regexcache.compile(r["regex"]))
+        secrets = [_SecretRule(r["class"], tuple(r["keywords"]),
+                               regexcache.compile(expand_abbreviations(r["regex"])))
                    for r in doc["secrets"]]
         blocks = [_BlockRule(b["class"], regexcache.compile(b["start"]),
                              regexcache.compile(b["end"]))
@@ -66,7 +83,9 @@ def load_redaction_rules() -> RedactionRules:
                     for name, o in doc["optional"].items()}
     except (KeyError, TypeError, re.error) as exc:
         raise DataError(f"{path}: invalid redaction rule ({type(exc).__name__}: {exc})") from None
-    words = sorted({k for r in secrets for k in r.keywords} | {"BEGIN", "certificate"})
+    # Block starts: the words their patterns begin with (a certificate, a key, a table).
+    words = sorted({k for r in secrets for k in r.keywords}
+                   | {w for b in doc["blocks"] for w in b.get("keywords", [])})
     prefilter = regexcache.compile("|".join(re.escape(w) for w in words))
     return RedactionRules(secrets, blocks, optional, prefilter)
 
@@ -137,17 +156,21 @@ class Sanitizer:
                    for rule in self.rules.secrets)
 
     def _apply(self, rule: _SecretRule, text: str) -> str:
-        match = rule.regex.search(text)
-        if not match:
-            return text
-        spans = [match.span(g) for g in ("secret", "secret2")
-                 if g in rule.regex.groupindex and match.group(g)]
-        for start, end in sorted(spans, reverse=True):
-            if text[start:end].startswith("<removed:"):
-                continue
-            text = f"{text[:start]}<removed:{rule.cls}>{text[end:]}"
-            self.counts[rule.cls] += 1
-        return text
+        """Every match in the line (a command may be echoed twice, an archive line may hold
+        a command and a log line another), left to right, in one pass."""
+        groups = [g for g in ("secret", "secret2") if g in rule.regex.groupindex]
+
+        def replace(match: re.Match[str]) -> str:
+            whole, base = match.group(0), match.start()
+            for name in reversed(groups):
+                start, end = match.span(name)
+                if start < 0 or end <= start or whole[start - base:].startswith("<removed:"):
+                    continue
+                whole = f"{whole[:start - base]}<removed:{rule.cls}>{whole[end - base:]}"
+                self.counts[rule.cls] += 1
+            return whole
+
+        return rule.regex.sub(replace, text)
 
     def learn(self, text: str) -> None:
         """Find the values of the optional classes (so each maps to one placeholder)."""
@@ -189,7 +212,9 @@ def _alternation(values: tuple[str, ...], ip: bool) -> re.Pattern[str]:
 
 
 def netconan_lines(lines: list[str]) -> list[str]:
-    """netconan's password anonymisation, line for line (same number of lines back)."""
+    """netconan's password anonymisation, line for line (same number of lines back). A line
+    netconan cannot handle (it raises on some hashes it tries to re-create) is left to our
+    own rules."""
     try:
         from netconan.anonymize_files import FileAnonymizer
     except ImportError:  # pragma: no cover - a dependency; without it our own rules remain
@@ -197,13 +222,25 @@ def netconan_lines(lines: list[str]) -> list[str]:
     import io
     import logging
 
+    def run(chunk: list[str]) -> list[str]:
+        out = io.StringIO()
+        FileAnonymizer(anon_pwd=True, anon_ip=False, salt=NETCONAN_SALT).anonymize_io(
+            io.StringIO("\n".join(chunk) + "\n"), out)
+        result = out.getvalue().split("\n")[: len(chunk)]
+        return result if len(result) == len(chunk) else list(chunk)
+
     previous = logging.root.manager.disable
     logging.disable(logging.WARNING)  # netconan warns on the root logger about scrubbed lines
     try:
-        out = io.StringIO()
-        FileAnonymizer(anon_pwd=True, anon_ip=False, salt=NETCONAN_SALT).anonymize_io(
-            io.StringIO("\n".join(lines) + "\n"), out)
+        try:
+            return run(lines)
+        except Exception:  # noqa: BLE001 - netconan's own failure on odd input: line by line
+            out = []
+            for line in lines:
+                try:
+                    out += run([line])
+                except Exception:  # noqa: BLE001
+                    out.append(line)
+            return out
     finally:
         logging.disable(previous)
-    result = out.getvalue().split("\n")[: len(lines)]
-    return result if len(result) == len(lines) else list(lines)

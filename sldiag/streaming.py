@@ -46,6 +46,7 @@ from .capture import (
 from .catalog import Catalog
 from .parsing import REJECTION_HINT, REJECTION_LINES
 from .sections import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, marker_of, may_be_prompt
+from .textsafe import display_name
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -62,7 +63,7 @@ def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
                  name: str | None = None) -> Capture:
     """Read one capture: whole when it is small, streaming when it is large. ``name`` is how
     evidence cites it (default: the path)."""
-    name = name or ("<stdin>" if path == "-" else path)
+    name = name or ("<stdin>" if path == "-" else display_name(path))
     stream = open_input(path)
     try:
         # Enough for the checks on the start of a file (BOM, binary sniff) in any case.

@@ -44,7 +44,7 @@ SECRETS = {
     "eventlog idToken": "PlantedEventToken26",
     "PKI private key": "PlantedPrivateKeyMaterial27",
     "HSRP key-string": "PlantedHsrpKey28",
-    "WPA pre-shared key (only netconan knows it)": "PlantedWpaPsk29",
+    "WPA pre-shared key": "PlantedWpaPsk29",
 }
 
 
@@ -68,8 +68,8 @@ def test_bundle_holds_no_secret(knowledge):
     manifest = json.loads(bundle.files["manifest.json"])
     assert manifest["redacted"]["licensing-id-token"] == 3
     assert manifest["redacted"]["proxy-credentials"] == 4
-    # netconan covers configuration secrets our own rules do not know (wpa-psk here).
-    assert manifest["redacted"]["config-secret (netconan)"] == 1
+    # Our own rules now know the WPA pre-shared key netconan used to be the only one to find.
+    assert manifest["redacted"]["wireless-psk"] == 1
     assert sum(manifest["redacted"].values()) >= len(SECRETS)
 
 
