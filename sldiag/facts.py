@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .textsafe import clip
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -24,7 +26,7 @@ class Fact:
     raw: str = ""  # the value as printed, when conversion changed it (dates, durations)
 
     def evidence(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "text": self.text}
+        return {"file": self.file, "line": self.line, "text": clip(self.text)}
 
     def to_json(self) -> dict[str, Any]:
         return {"value": json_value(self.value), "raw": self.raw or None, **self.evidence()}
@@ -275,7 +277,7 @@ class Row:
         return quoted or [Fact(None, self.file, self.line, self.text)]
 
     def evidence(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "text": self.text}
+        return {"file": self.file, "line": self.line, "text": clip(self.text)}
 
     def to_json(self) -> dict[str, Any]:
         return {**{k: json_value(v) for k, v in self.values.items()}, **self.evidence()}
@@ -440,7 +442,8 @@ _DATE = re.compile(
 _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[ T](?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2})"
     r"(?:\.(?P<frac>\d+))?(?:\s*(?P<tz>[A-Za-z][A-Za-z0-9+\-]*))?\s*$")
-_DURATION_PART = re.compile(r"(\d+)\s*(day|hour|minute|second)s?", re.IGNORECASE)
+# (?<!\d): a search never starts inside a run of digits (linear on a line of digits).
+_DURATION_PART = re.compile(r"(?<!\d)(\d++)\s*(day|hour|minute|second)s?", re.IGNORECASE)
 
 
 class ConversionError(ValueError):

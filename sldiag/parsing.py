@@ -21,6 +21,7 @@ from . import facts as fm
 from . import regexcache
 from .catalog import Catalog, TemplateSpec
 from .sections import DeviceCapture
+from .textsafe import clip
 
 # TextFSM compiles its templates' patterns with the compiled code kept between runs.
 regexcache.install_in_textfsm()
@@ -45,6 +46,9 @@ class ParseGap:
     text: str
     command: str | None
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clip(self.text))
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "text": self.text,

@@ -56,8 +56,7 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
     for device in split_capture(capture, knowledge.catalog):
         facts, gaps = extract_facts(device, capture.lines, knowledge.catalog,
                                     capture.timestamp_headers)
-        gaps += [ParseGap(capture.name, line,
-                          capture.lines[line - 1] or capture.note_texts.get(line, ""), None, reason)
+        gaps += [ParseGap(capture.name, line, _line_text(capture, line), None, reason)
                  for line, reason in capture.notes]
         derive_facts(facts, knowledge.catalog, device.sections)
         result = DeviceResult(
@@ -70,6 +69,11 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
         place_on_flowchart(result, knowledge.flowchart)
         results.append(result)
     return results
+
+
+def _line_text(capture: Capture, line: int) -> str:
+    text = capture.lines[line - 1] if 0 < line <= len(capture.lines) else ""
+    return text or capture.note_texts.get(line, "")
 
 
 def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str | None = None,

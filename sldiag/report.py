@@ -15,6 +15,7 @@ from . import __version__
 from .capture import SparseLines
 from .engine import DeviceResult
 from .rules import SEVERITY_RANK
+from .textsafe import clip
 
 JSON_SCHEMA_VERSION = "1"
 MODE_LABELS = {
@@ -99,7 +100,7 @@ def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int 
             if group and (n is None or n - group[-1] > 2 * context + 1):
                 first = max(1, group[0] - context)
                 last = min(len(result.lines), group[-1] + context)
-                blocks.append((file, [(k, result.lines[k - 1], k in group)
+                blocks.append((file, [(k, clip(result.lines[k - 1]), k in group)
                                       for k in range(first, last + 1)
                                       if k in group or not sparse
                                       or result.lines.has(k - 1)]))

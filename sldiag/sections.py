@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from .capture import Capture, InputError, line_indexes
 from .catalog import Catalog
 
-_DELIMITER = re.compile(r"^[-=]{6,}\s*(?P<cmd>(?:show|sh)\s.*?)\s*[-=]{6,}\s*$", re.IGNORECASE)
+# A show-tech delimiter: `------------------ show license all ------------------`. Read with
+# string operations, not a regex: a line of 50,000 dashes must cost what its length costs.
+_DELIMITER_COMMAND = re.compile(r"(?:show|sh)\s", re.IGNORECASE)
 # A prompt: optional "[timestamp] " some terminal loggers put first, the hostname, a
 # configuration mode, then '#' or '>'.
 _HOST = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}"
@@ -162,8 +164,8 @@ def may_be_prompt(buf: bytes, start: int, at: int, end: int) -> bool:
 
 def marker_of(line: str, index: int) -> Marker | None:
     """The show-tech delimiter or session prompt on a cleaned line, if it is one."""
-    if line[:1] in "-=" and line and (m := _DELIMITER.match(line)):
-        typed, filtered = _strip_filter(m["cmd"])
+    if line[:1] in "-=" and line and (command := delimited_command(line)) is not None:
+        typed, filtered = _strip_filter(command)
         return Marker(index, "delimiter", typed, None, filtered)
     if ("#" in line or ">" in line) and (m := _PROMPT.match(line)):
         cmd = (m["cmd"] or "").strip()
@@ -174,6 +176,20 @@ def marker_of(line: str, index: int) -> Marker | None:
         typed, filtered = _strip_filter(cmd)
         return Marker(index, "prompt", typed, m["host"], filtered)
     return None
+
+
+def delimited_command(line: str) -> str | None:
+    """The command inside a show-tech delimiter line (6 or more '-' or '=' on each side), or
+    None."""
+    text = line.rstrip()
+    body = text.lstrip("-=")
+    if len(text) - len(body) < 6:
+        return None
+    inner = body.rstrip("-=")
+    if len(body) - len(inner) < 6:
+        return None
+    inner = inner.strip()
+    return inner if _DELIMITER_COMMAND.match(inner) else None
 
 
 def _strip_filter(cmd: str) -> tuple[str, bool]:

@@ -205,6 +205,8 @@ class _Scanner:
         total = self.index if ends_with_newline else self.index + 1
         self.bad.check(self.name, total)
         self.notes.extend(self.bad.notes())
+        # A note about "from here on" may point one past the last line: it belongs to it.
+        self.notes = [(min(max(line, 1), max(total, 1)), reason) for line, reason in self.notes]
         if self.indent:
             self.cleaned["indent"] += 1
         return Capture(name=self.name, lines=SparseLines(total, self.kept),

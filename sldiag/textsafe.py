@@ -86,3 +86,14 @@ def display_name(name: str) -> str:
     if any("\udc80" <= ch <= "\udcff" for ch in name):
         name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return visible_line(name)
+
+
+QUOTE_LIMIT = 1000  # characters of one line a report quotes
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A quoted line, cut when it is longer than any device prints (a report must not carry a
+    16 MB line, nor let one hide the rest)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"

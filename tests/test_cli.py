@@ -231,7 +231,7 @@ def test_markdown_report():
     proc = run_cli("analyze", "--format", "md", "samples/state-healthy-and-authorization-expired.two-devices.log")
     out = proc.stdout.decode()
     assert out.startswith("# Smart Licensing diagnosis")
-    assert "| Device | Source | Mode | State | Worst finding |" in out
+    assert "| Device | Source | Mode | State | Verdict |" in out
     assert "## SW-ACC-22" in out and "`license smart renew auth`" in out
     # the cited line, marked, with its own two-space indent
     assert ">    93    Status: AUTHORIZATION EXPIRED on May 30 13:07:02 2019 UTC" in out
