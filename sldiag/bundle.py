@@ -19,9 +19,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from . import __version__
-from .capture import Capture, InputError, SparseLines, clean_text, iter_input_paths
-from .capture import read_capture as read_whole
-from .pipeline import Knowledge, analyse_capture
+from .capture import (
+    STDIN_NAME,
+    Capture,
+    InputError,
+    InputFile,
+    SparseLines,
+    clean_text,
+    iter_input_paths,
+    own_output_kind,
+)
+from .limits import MAX_FILES_PER_RUN
+from .pipeline import Knowledge, analyse_capture, holds_device_output, limit_lines
 from .report import render, to_json_document
 from .sanitize import Sanitizer, netconan_lines
 from .sections import split_capture
@@ -37,9 +46,13 @@ class Bundle:
     spooled: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    limits: list[str] = field(default_factory=list)
     redactions: dict[str, int] = field(default_factory=dict)
     results: list[Any] = field(default_factory=list)
     _spool: tempfile.TemporaryDirectory | None = None
+
+    def problems(self) -> dict[str, list[str]]:
+        return {"errors": self.errors, "skipped": self.warnings, "limits": self.limits}
 
     def names(self) -> list[str]:
         return sorted({*self.files, *self.spooled})
@@ -82,79 +95,133 @@ class Bundle:
 
 
 def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] = frozenset(),
-                 encoding: str | None = None, large_bytes: int = LARGE_CAPTURE_BYTES) -> Bundle:
+                 encoding: str | None = None, large_bytes: int = LARGE_CAPTURE_BYTES,
+                 max_files: int = MAX_FILES_PER_RUN) -> Bundle:
     """Large captures (see streaming.py) are sanitised line by line into a spooled file and
-    read again from their source for each pass, never held whole; the bytes are the same."""
+    read again from their source for each pass, never held whole; the bytes are the same.
+    Inputs that cannot be read are listed, as in an analysis, and the others bundled."""
     bundle = Bundle()
-    raw: list[tuple[str, Capture]] = []
-    for path in paths:
+    raw: list[tuple[InputFile, Capture]] = []
+    for item in _inputs(paths, bundle, max_files):
+        if item.skipped:
+            bundle.warnings.append(f"{item.name}: {item.skipped}")
+            continue
         try:
-            for name, explicit in iter_input_paths([path]):
-                try:
-                    # Standard input cannot be read twice: it is held whole.
-                    raw.append((name, read_whole(name, encoding) if name == "-" else
-                                read_capture(name, knowledge.catalog, encoding, large_bytes)))
-                except InputError as exc:
-                    (bundle.errors if explicit else bundle.warnings).append(str(exc))
+            capture = read_capture(item.path, knowledge.catalog, encoding, large_bytes,
+                                   name=item.name)
+            if not item.explicit and (kind := own_output_kind(capture.lines)):
+                raise InputError(f"{item.name}: {kind}")
         except InputError as exc:
-            bundle.errors.append(str(exc))
+            (bundle.errors if item.explicit else bundle.warnings).append(str(exc))
+            continue
+        raw.append((item, capture))
     sanitizer = Sanitizer(redact)
     # Learn every optional value first, so one value has one placeholder across all files.
-    for path, capture in raw:
+    for item, capture in raw:
         if redact:
-            for block in _blocks(_lines_of(path, capture, encoding)):
+            for block in _blocks(_lines_of(item, capture, encoding)):
                 sanitizer.learn(block)
-    netconan_counts = 0
-    names = _bundle_names([name for name, _ in raw])
-    for (path, capture), inner in zip(raw, names, strict=True):
-        # netconan reads the configuration only: on a large show tech, running it over every
-        # line cost minutes for nothing.
-        config = _config_lines(capture, knowledge)
-        texts = [text for index, text in enumerate(_lines_of(path, capture, encoding))
-                 if index in config]
-        netconan = dict(zip(sorted(config), netconan_lines(texts), strict=True))
-        # Where our rules know the secret, they redact the original line (netconan can mangle
-        # a line it half understands); elsewhere netconan's version is taken, and our rules
-        # (optional classes, licensing artefacts) still run over it.
-        merged: list[str] = []
-        out = (open(bundle.spool_path(inner), "w", encoding="utf-8")  # noqa: SIM115
-               if isinstance(capture.lines, SparseLines) else None)
+    counts = {"netconan": 0}
+    names = _bundle_names([item.name for item, _ in raw], sanitizer)
+    for (item, capture), inner in zip(raw, names, strict=True):
         try:
-            for index, original in enumerate(_lines_of(path, capture, encoding)):
-                other = netconan.get(index, original)
-                use_netconan = other != original and not sanitizer.knows_secret(original)
-                final = sanitizer.line(other if use_netconan else original)
-                if use_netconan:
-                    netconan_counts += 1  # only netconan knew this one
-                if out is not None:
-                    out.write(final + "\n")
-                else:
-                    merged.append(final)
-        finally:
-            if out is not None:
-                out.close()
-        if out is not None:
-            sanitized = read_capture(str(bundle.spooled[inner]), knowledge.catalog,
-                                     large_bytes=large_bytes, name=inner)
-        else:
-            text = "\n".join(merged) + "\n"
-            bundle.files[inner] = text.encode("utf-8")
-            sanitized = clean_text(inner, text)
-        bundle.results.extend(analyse_capture(sanitized, knowledge))
+            results, sanitized = _bundle_one(bundle, item, capture, inner, knowledge,
+                                             sanitizer, encoding, large_bytes, counts)
+        except InputError as exc:
+            (bundle.errors if item.explicit else bundle.warnings).append(str(exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its own
+            import os
+
+            if os.environ.get("SLDIAG_DEBUG"):
+                raise
+            bundle.errors.append(f"{item.name}: internal error ({type(exc).__name__}); the "
+                                 "other inputs were bundled; please report it")
+            continue
+        if not item.explicit and not any(holds_device_output(r) for r in results):
+            bundle.warnings.append(f"{item.name}: holds no device output sldiag recognises")
+            bundle.files.pop(inner, None)
+            bundle.spooled.pop(inner, None)
+            continue
+        seen = {what for _, what in capture.limits}
+        bundle.limits += limit_lines(inner, capture.limits + [
+            limit for limit in sanitized.limits if limit[1] not in seen])
+        bundle.results.extend(results)
     redactions = sanitizer.report()
-    if netconan_counts:
-        redactions["config-secret (netconan)"] = netconan_counts
+    if counts["netconan"]:
+        redactions["config-secret (netconan)"] = counts["netconan"]
     bundle.redactions = dict(sorted(redactions.items()))
+    if redact:
+        for problems in (bundle.errors, bundle.warnings):
+            problems[:] = [sanitizer.name(line) for line in problems]
     results = bundle.results
     if results:
-        bundle.files["report.html"] = render(results, "html").encode("utf-8")
-        bundle.files["report.md"] = render(results, "md").encode("utf-8")
-        bundle.files["report.json"] = _json(to_json_document(results))
+        problems = bundle.problems()
+        bundle.files["report.html"] = render(results, "html", problems=problems
+                                             ).encode("utf-8")
+        bundle.files["report.md"] = render(results, "md", problems=problems).encode("utf-8")
+        bundle.files["report.json"] = _json(to_json_document(results, problems))
         bundle.files["facts.json"] = _json({"schema_version": "1", "devices": [
             {"hostname": r.hostname, "source": r.source, "facts": r.facts.to_json(),
              "parse_gaps": [g.to_json() for g in r.gaps]} for r in results]})
     bundle.files["manifest.json"] = _json(_manifest(bundle, knowledge))
     return bundle
+
+
+def _inputs(paths: list[str], bundle: Bundle, max_files: int) -> Iterator[InputFile]:
+    count = 0
+    for path in paths:
+        try:
+            for item in iter_input_paths([path]):
+                count += item.skipped is None
+                if count > max_files:
+                    bundle.limits.append(
+                        f"{item.name}: more than {max_files:,} files: this one and the rest "
+                        "were not bundled")
+                    return
+                yield item
+        except InputError as exc:
+            bundle.errors.append(str(exc))
+
+
+def _bundle_one(bundle: Bundle, item: InputFile, capture: Capture, inner: str,
+                knowledge: Knowledge, sanitizer: Sanitizer, encoding: str | None,
+                large_bytes: int, counts: dict[str, int]) -> tuple[list[Any], Capture]:
+    """One capture's sanitised text into the bundle, and its analysis."""
+    # netconan reads the configuration only: on a large show tech, running it over every
+    # line cost minutes for nothing.
+    config = _config_lines(capture, knowledge)
+    texts = [text for index, text in enumerate(_lines_of(item, capture, encoding))
+             if index in config]
+    netconan = dict(zip(sorted(config), netconan_lines(texts), strict=True))
+    # Where our rules know the secret, they redact the original line (netconan can mangle
+    # a line it half understands); elsewhere netconan's version is taken, and our rules
+    # (optional classes, licensing artefacts) still run over it.
+    merged: list[str] = []
+    out = (open(bundle.spool_path(inner), "w", encoding="utf-8")  # noqa: SIM115
+           if isinstance(capture.lines, SparseLines) else None)
+    try:
+        for index, original in enumerate(_lines_of(item, capture, encoding)):
+            other = netconan.get(index, original)
+            use_netconan = other != original and not sanitizer.knows_secret(original)
+            final = sanitizer.line(other if use_netconan else original)
+            if use_netconan:
+                counts["netconan"] += 1  # only netconan knew this one
+            if out is not None:
+                out.write(final + "\n")
+            else:
+                merged.append(final)
+    finally:
+        if out is not None:
+            out.close()
+    if out is not None:
+        sanitized = read_capture(str(bundle.spooled[inner]), knowledge.catalog,
+                                 large_bytes=large_bytes, name=inner)
+    else:
+        text = "\n".join(merged) + "\n"
+        bundle.files[inner] = text.encode("utf-8")
+        sanitized = clean_text(inner, text)
+    return analyse_capture(sanitized, knowledge), sanitized
 
 
 def _config_lines(capture: Capture, knowledge: Knowledge) -> set[int]:
@@ -176,10 +243,10 @@ def _config_lines(capture: Capture, knowledge: Knowledge) -> set[int]:
     return indexes
 
 
-def _lines_of(path: str, capture: Capture, encoding: str | None) -> Iterable[str]:
+def _lines_of(item: InputFile, capture: Capture, encoding: str | None) -> Iterable[str]:
     """A capture's cleaned lines: held, or read again from its source when it is large."""
     if isinstance(capture.lines, SparseLines):
-        return iter_clean_lines(path, encoding, indent=capture.indent)
+        return iter_clean_lines(item.path, encoding, indent=capture.indent, name=item.name)
     return capture.lines
 
 
@@ -194,11 +261,14 @@ def _blocks(lines: Iterable[str], size: int = 10_000) -> Iterator[str]:
         yield "\n".join(block)
 
 
-def _bundle_names(paths: list[str]) -> list[str]:
-    """captures/<file name>, unique, without .gz (the bundle holds the text)."""
+def _bundle_names(names_shown: list[str], sanitizer: Sanitizer) -> list[str]:
+    """captures/<file name>, unique, without .gz (the bundle holds the text); with --redact,
+    the hostnames and addresses in it replaced as in the text."""
     names, seen = [], set()
-    for path in paths:
-        base = PurePosixPath(path.replace("\\", "/")).name if path != "-" else "stdin.txt"
+    for shown in names_shown:
+        base = (PurePosixPath(shown.replace("\\", "/")).name if shown != STDIN_NAME
+                else "stdin.txt")
+        base = sanitizer.name(base) or "capture.txt"
         if base.endswith(".gz"):
             base = base[:-3]
         candidate, n = f"captures/{base}", 2
@@ -217,6 +287,7 @@ def _manifest(bundle: Bundle, knowledge: Knowledge) -> dict[str, Any]:
         "files": [{"path": name, **_digest(bundle, name)}
                   for name in bundle.names() if name != "manifest.json"],
         "redacted": bundle.redactions,
+        "inputs": bundle.problems(),
     }
 
 

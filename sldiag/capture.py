@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, overload
 
+from .limits import GZIP_FREE_BYTES, GZIP_MAX_RATIO, MAX_LINE_BYTES
+
 # Files found while walking a directory that are obviously not captures.
 SKIPPED_SUFFIXES = {".zip", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tar", ".tgz", ".bz2",
                     ".xz", ".7z", ".exe", ".bin", ".pyc", ".so", ".dll", ".docx", ".xlsx"}
@@ -72,45 +74,135 @@ class Capture:
     indent: str = ""
     # A large capture: the text of noted lines it did not otherwise keep (1-based line).
     note_texts: dict[int, str] = field(default_factory=dict)
+    # Limits of limits.py this capture reached: (1-based line, what was left out).
+    limits: list[tuple[int, str]] = field(default_factory=list)
+
+    def reached(self, line: int, what: str) -> None:
+        """A limit reached at ``line``: reported, and noted where it happened (once)."""
+        if (line, what) in self.limits:
+            return
+        self.limits.append((line, what))
+        self.notes.append((line, what))
 
 
-def iter_input_paths(args: list[str]) -> Iterator[tuple[str, bool]]:
-    """Yield (path, named_explicitly) for each argument; directories are walked recursively.
+@dataclass(frozen=True)
+class InputFile:
+    """One file to analyse: where to read it, how reports name it, whether the user named it
+    (a bad file named explicitly is an error; one met in a folder is skipped), and why it is
+    skipped when it is."""
 
-    Explicitly named files that are bad are errors; files met while walking a directory
-    are skipped with a warning instead (a case folder often holds screenshots and zips).
-    """
+    path: str
+    name: str
+    explicit: bool
+    skipped: str | None = None
+
+
+STDIN_NAME = "<stdin>"
+
+
+def iter_input_paths(args: list[str]) -> Iterator[InputFile]:
+    """Each file to analyse; directories are walked recursively, staying inside them.
+
+    Explicitly named files that are bad are errors; files met while walking a directory are
+    skipped with a reason instead (a case folder often holds screenshots, zips and notes).
+    Standard input (``-``) is copied once to a private file, so it can be read as often as
+    a file (a bundle after the analysis)."""
+    from .textsafe import display_name
+
     for arg in args:
         if arg == "-":
-            yield arg, True
+            yield InputFile(spool_stdin(), STDIN_NAME, True)
             continue
         path = Path(arg)
         if path.is_dir():
             found = False
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or Path(name).suffix.lower() in SKIPPED_SUFFIXES:
-                        continue
-                    found = True
-                    yield str(Path(root) / name), False
+            for item in _walk(path):
+                found = found or item.skipped is None
+                yield item
             if not found:
-                raise InputError(f"{arg}: directory holds no capture files")
+                raise InputError(f"{display_name(arg)}: directory holds no capture files")
         else:
-            yield arg, True
+            yield InputFile(arg, display_name(arg), True)
 
 
-def read_capture(path: str, encoding: str | None = None) -> Capture:
-    """Read and clean one capture. Raises :class:`InputError` with a one-line reason."""
-    data = _read_bytes(path)
+def _walk(top: Path) -> Iterator[InputFile]:
+    """Files under ``top`` in a stable order; a link to outside the folder is skipped (it
+    could bring in any file of the machine, e.g. a credentials file, as a "capture")."""
     from .textsafe import display_name
 
-    name = "<stdin>" if path == "-" else display_name(path)
-    if data[:2] == GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise InputError(f"{name}: gzip data is truncated or corrupt ({exc})") from None
+    try:
+        root = top.resolve()
+    except OSError:
+        root = top.absolute()
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or Path(name).suffix.lower() in SKIPPED_SUFFIXES:
+                continue
+            path = Path(folder) / name
+            shown = display_name(str(path))
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    yield InputFile(str(path), shown, False, "a broken or looping link")
+                    continue
+                if not target.is_relative_to(root):
+                    yield InputFile(str(path), shown, False,
+                                    "a link to a file outside the folder (not followed)")
+                    continue
+            yield InputFile(str(path), shown, False)
+
+
+_STDIN_COPY: list[str] = []
+
+
+def spool_stdin() -> str:
+    """Standard input copied, once per process, to a file only this user can read (it may
+    hold secrets), removed at exit."""
+    if not _STDIN_COPY:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="sldiag-stdin-")  # mode 0700
+        atexit.register(shutil.rmtree, folder, True)
+        path = os.path.join(folder, "stdin")
+        with open(path, "xb") as out:
+            os.chmod(path, 0o600)
+            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+        _STDIN_COPY.append(path)
+    return _STDIN_COPY[0]
+
+
+def own_output_kind(lines: Sequence[str]) -> str | None:
+    """What sldiag wrote, when a file is one of its own reports (often saved into the case
+    folder it is run on again), judged on the first lines; None for anything else. JSON is
+    never device output: any JSON document is named."""
+    head = [lines[i] for i in range(min(len(lines), 12))]
+    first = next((line.strip() for line in head if line.strip()), "")
+    if first.startswith("Smart Licensing diagnosis - sldiag "):
+        return "an sldiag text report"
+    if first == "# Smart Licensing diagnosis":
+        return "an sldiag Markdown report"
+    if any('<meta name="generator" content="sldiag' in line for line in head):
+        return "an sldiag HTML report"
+    if first.startswith("{") or re.match(r"\[\s*(?:[{\"\]]|$)", first):
+        return "a JSON document, not device output"
+    return None
+
+
+def read_capture(path: str, encoding: str | None = None, name: str | None = None) -> Capture:
+    """Read and clean one capture, held whole. Raises :class:`InputError` with a one-line
+    reason. (The pipeline uses streaming.read_capture, which streams large captures.)"""
+    from .textsafe import display_name
+
+    name = name or display_name(path)
+    stream = open_input(path, name)
+    try:
+        data = read_chunk(name, stream)
+    finally:
+        stream.close()
     return decode_capture(name, data, encoding)
 
 
@@ -124,8 +216,9 @@ def decode_capture(name: str, data: bytes, encoding: str | None = None) -> Captu
     return capture
 
 
-def open_input(path: str) -> BinaryIO:
-    """A binary stream of the capture's bytes, gunzipped on the fly when it is gzip."""
+def open_input(path: str, name: str | None = None) -> BinaryIO:
+    """A binary stream of the capture's bytes, gunzipped on the fly when it is gzip (and
+    refused as a decompression bomb when it expands too much)."""
     if path == "-":
         raw: BinaryIO = sys.stdin.buffer
     else:
@@ -133,14 +226,66 @@ def open_input(path: str) -> BinaryIO:
         try:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
         except PermissionError:
-            raise InputError(f"{path}: permission denied") from None
+            raise InputError(f"{name or path}: permission denied") from None
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            raise InputError(f"{name or path}: cannot read ({exc.strerror or exc})") from None
     peek = getattr(raw, "peek", None)
     head = peek(2)[:2] if peek is not None else b""
     if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        counted = _CountingReader(raw)
+        return _BoundedGunzip(name or path, counted,  # type: ignore[return-value]
+                              gzip.GzipFile(fileobj=counted, mode="rb"))
     return raw
+
+
+class _CountingReader:
+    """The compressed bytes read so far (stdin has no size to ask for)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class _BoundedGunzip:
+    """A gunzipping stream that stops with an InputError once it has expanded more than
+    GZIP_MAX_RATIO times the compressed bytes read (past GZIP_FREE_BYTES)."""
+
+    def __init__(self, name: str, counted: _CountingReader, gz: gzip.GzipFile) -> None:
+        self.name = name
+        self.counted = counted
+        self.gz = gz
+        self.produced = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            parts = []
+            while part := self.read(1 << 20):
+                parts.append(part)
+            return b"".join(parts)
+        try:
+            data = self.gz.read(size)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise InputError(f"{self.name}: gzip data is truncated or corrupt ({exc})") from None
+        self.produced += len(data)
+        if self.produced > GZIP_FREE_BYTES and \
+                self.produced > GZIP_MAX_RATIO * max(self.counted.count, 1):
+            raise InputError(
+                f"{self.name}: gzip data expands more than {GZIP_MAX_RATIO} times "
+                f"({self.produced // 2**20} MB from {self.counted.count // 1024} KB so far): "
+                "refused as a decompression bomb; gunzip it yourself if it is a real capture")
+        return data
+
+    def close(self) -> None:
+        self.gz.close()
+        self.counted.close()
 
 
 def read_chunk(name: str, stream: BinaryIO, size: int = -1) -> bytes:
@@ -158,8 +303,6 @@ def read_chunk(name: str, stream: BinaryIO, size: int = -1) -> bytes:
             parts.append(part)
             wanted -= len(part)
     except (EOFError, OSError, zlib.error) as exc:
-        if isinstance(stream, gzip.GzipFile):
-            raise InputError(f"{name}: gzip data is truncated or corrupt ({exc})") from None
         raise InputError(f"{name}: cannot read ({getattr(exc, 'strerror', None) or exc})"
                          ) from None
     return b"".join(parts)
@@ -222,14 +365,36 @@ def clean_text(name: str, text: str) -> Capture:
         raw_lines.pop()
     lines: list[str] = []
     headers: list[tuple[int, str]] = []
+    long_lines: list[int] = []
     for number, line in enumerate(raw_lines, start=1):
+        if len(line) > MAX_LINE_BYTES // 4 and (cut := cut_long_line(line)) is not None:
+            line = cut
+            long_lines.append(number)
         lines.append(clean_capture_line(line, number, cleaned, headers))
     indent = common_indent(lines)
     if indent:
         lines = [line[len(indent):] for line in lines]
         cleaned["indent"] += 1
-    return Capture(name=name, lines=lines, ends_with_newline=ends_with_newline,
-                   cleaned=cleaned, timestamp_headers=headers, indent=indent)
+    capture = Capture(name=name, lines=lines, ends_with_newline=ends_with_newline,
+                      cleaned=cleaned, timestamp_headers=headers, indent=indent)
+    for number in long_lines:
+        capture.reached(number, LONG_LINE_NOTE)
+    return capture
+
+
+def cut_long_line(line: str) -> str | None:
+    """The first MAX_LINE_BYTES (as UTF-8) of a longer line, else None; the streaming
+    reader cuts the same bytes."""
+    if len(line) <= MAX_LINE_BYTES // 4:
+        return None
+    data = line.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_LINE_BYTES:
+        return None
+    return data[:MAX_LINE_BYTES].decode("utf-8", "ignore")
+
+
+LONG_LINE_NOTE = (f"a line longer than {MAX_LINE_BYTES // 2**20} MB (no command prints one): "
+                  "only its start was read")
 
 
 MAX_PASTE_INDENT = 8
@@ -317,18 +482,6 @@ def _check_path(path: str) -> None:
             raise InputError(f"{path}: not a regular file")
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
-
-
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    _check_path(path)
-    try:
-        return Path(path).read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, Undecodable]:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .limits import MAX_FILES_PER_RUN
 from .resources import DataError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -25,6 +26,17 @@ def say(message: str) -> None:
 def fail(message: str) -> None:
     say(message)
     sys.exit(EXIT_INPUT)
+
+
+def report_problems(problems: dict[str, list[str]]) -> None:
+    """Each input not analysed, or only in part, as one line on stderr (the report lists
+    them too)."""
+    for line in problems["skipped"]:
+        say(f"warning: skipped {line}")
+    for line in problems["limits"]:
+        say(f"limit reached: {line}")
+    for line in problems["errors"]:
+        say(line)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,6 +98,8 @@ def _fleet_options(func: Any) -> Any:
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
               show_default="all cores", help="Captures analysed in parallel (many files).")
+@click.option("--max-files", type=click.IntRange(1), default=MAX_FILES_PER_RUN,
+              show_default=True, help="Files read in one run; the rest are listed, not read.")
 @click.option("--attach-case", metavar="CASE",
               help="Also build a bundle and upload it to this TAC case (see `sldiag attach`).")
 @click.option("--bundle-output", type=click.Path(dir_okay=False, path_type=Path),
@@ -101,7 +115,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
             show_secrets: bool, output: Path | None, rule_dirs: tuple[Path, ...],
             encoding: str | None, verbose: bool, attach_case: str | None,
             bundle_output: Path | None, cxd_url: str, ca_file: Path | None,
-            capture_dir: Path | None, jobs: int, **fleet: Any) -> None:
+            capture_dir: Path | None, jobs: int, max_files: int, **fleet: Any) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
@@ -124,7 +138,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         else:
             folder = capture_dir
         folder.mkdir(parents=True, exist_ok=True)
-        outcome = _run_fleet(fleet, folder, analyse=False)
+        outcome = _run_fleet(fleet, folder, analyse=False, show_secrets=show_secrets)
         unreachable = sorted(outcome.failed)
         paths = tuple(paths) + tuple(r["capture"] for r in outcome.collected.values())
         if not paths:
@@ -138,15 +152,14 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         analysis = analyse_paths(list(paths), None, encoding, redact=_classes(redact),
                                  show_secrets=show_secrets, jobs=jobs,
                                  extra_rule_dirs=list(rule_dirs), progress=progress,
-                                 keep_text=fmt in {"md", "html"} or template is not None)
-    for warning in analysis.warnings:
-        say(f"warning: skipped {warning}")
-    for error in analysis.errors:
-        say(error)
+                                 keep_text=fmt in {"md", "html"} or template is not None,
+                                 max_files=max_files)
+    report_problems(analysis.problems())
     if not analysis.results:
         sys.exit(EXIT_INPUT)
     try:
-        text = render(analysis.results, fmt, verbose=verbose, template=template)
+        text = render(analysis.results, fmt, verbose=verbose, template=template,
+                      problems=analysis.problems())
     except Exception as exc:  # jinja2's errors, kept generic to avoid importing it here
         if template is None or not type(exc).__module__.startswith("jinja2"):
             raise
@@ -191,10 +204,7 @@ def _make_bundle(paths: tuple[str, ...], output: Path, redact: str,
     if any(_same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
     built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), _classes(redact), encoding)
-    for warning in built.warnings:
-        say(f"warning: skipped {warning}")
-    for error in built.errors:
-        say(error)
+    report_problems(built.problems())
     if built.errors or not built.results:
         sys.exit(EXIT_INPUT)
     try:
@@ -250,13 +260,17 @@ def _attach(bundle_path: Path, case: str, url: str, ca_file: Path | None, dry_ru
 @click.option("-o", "--output", "output_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for one capture per device and the collection log.")
-def collect(output_dir: Path, **fleet: Any) -> None:
-    """Collect the licensing commands from switches (read-only) into capture files."""
-    outcome = _run_fleet(fleet, output_dir, analyse=False)
+@click.option("--show-secrets", is_flag=True,
+              help="Keep passwords, keys and tokens in the captures (removed by default).")
+def collect(output_dir: Path, show_secrets: bool, **fleet: Any) -> None:
+    """Collect the licensing commands from switches (read-only) into capture files, readable
+    by you only (0600), secrets removed unless --show-secrets."""
+    outcome = _run_fleet(fleet, output_dir, analyse=False, show_secrets=show_secrets)
     sys.exit(EXIT_INPUT if outcome.failed else EXIT_OK)
 
 
-def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool) -> Any:
+def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
+               show_secrets: bool = False) -> Any:
     from .collect import (
         CollectOptions,
         build_nornir,
@@ -288,7 +302,8 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool) ->
     options = CollectOptions(output_dir=output_dir, read_timeout=fleet["timeout"],
                              analyse=analyse,
                              known_hosts=fleet["known_hosts"] or default_known_hosts(),
-                             accept_new_host_keys=fleet["accept_new_host_keys"])
+                             accept_new_host_keys=fleet["accept_new_host_keys"],
+                             show_secrets=show_secrets)
     try:
         nr = build_nornir(hosts=hosts, inventory=fleet["inventory"],
                           nornir_config=fleet["nornir_config"], workers=fleet["workers"],

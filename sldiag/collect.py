@@ -155,6 +155,7 @@ class CollectOptions:
     analyse: bool = True
     known_hosts: Path | None = None
     accept_new_host_keys: bool = False
+    show_secrets: bool = False   # keep passwords and keys in the captures written
 
 
 def collect_licensing(task: Any, options: CollectOptions | None = None) -> Any:
@@ -178,12 +179,16 @@ def collect_licensing(task: Any, options: CollectOptions | None = None) -> Any:
     finally:
         _save_host_key(connection, options)
     text = capture.text()
+    if not options.show_secrets:  # a running-config holds them; nothing sldiag writes does
+        from .sanitize import Sanitizer
+
+        text = "\n".join(Sanitizer().lines(text.split("\n")))
     written = None
     if options.output_dir is not None:
         written = options.output_dir / f"{_safe_name(task.host.name)}.log"
         from .report import write_atomically
 
-        write_atomically(written, text)
+        write_atomically(written, text, mode=0o600)  # a capture describes the network
     devices: list[dict[str, Any]] = []
     if options.analyse:
         from .capture import clean_text

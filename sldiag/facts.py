@@ -391,6 +391,16 @@ class Facts:
                                     fact.raw))
         return _rebuild_facts, (scalars, rows)
 
+    def is_empty(self) -> bool:
+        """No fact about the switch was found (the capture's own `device` facts aside)."""
+        for kind, member in vars(self).items():
+            if isinstance(member, list):
+                if member:
+                    return False
+            elif kind != "device" and any(v is not None for v in vars(member).values()):
+                return False
+        return True
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .capture import Capture, InputError, iter_input_paths
+from .capture import Capture, InputError, InputFile, iter_input_paths, own_output_kind
 from .catalog import Catalog, load_catalog
 from .engine import (
     DeviceResult,
@@ -19,6 +19,7 @@ from .engine import (
     reference_time,
     run_rules,
 )
+from .limits import MAX_FILES_PER_RUN
 from .parsing import ParseGap, extract_facts
 from .rules import Rule, Stage, Verdict, load_flowchart, load_modes, load_rules, load_verdicts
 from .sanitize import Sanitizer
@@ -42,9 +43,27 @@ class Knowledge:
 
 @dataclass
 class Analysis:
+    """Every device found, and one line for each input that could not be analysed (or
+    only in part): the report and stderr show them all."""
+
     results: list[DeviceResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)     # explicitly named inputs that failed
     warnings: list[str] = field(default_factory=list)   # files skipped inside a folder
+    limits: list[str] = field(default_factory=list)     # limits reached (limits.py)
+
+    def problems(self) -> dict[str, list[str]]:
+        return {"errors": self.errors, "skipped": self.warnings, "limits": self.limits}
+
+
+def limit_lines(name: str, limits: list[tuple[int, str]]) -> list[str]:
+    """One line per limit a capture reached (the first place, and how often)."""
+    first: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for line, what in limits:
+        first.setdefault(what, line)
+        count[what] = count.get(what, 0) + 1
+    return [f"{name}:{first[what]}: {what}" + (f" ({count[what]} times)" if count[what] > 1
+                                                else "") for what in first]
 
 
 def analyse_capture(capture: Capture, knowledge: Knowledge,
@@ -52,6 +71,7 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
     """Analyse one capture; with a sanitizer, secrets leave its lines before anything else."""
     if sanitizer is not None:
         capture.lines = sanitizer.lines(capture.lines)
+        capture.name = sanitizer.name(capture.name)  # --redact: hostnames, IPs in names
     results = []
     for device in split_capture(capture, knowledge.catalog):
         facts, gaps = extract_facts(device, capture.lines, knowledge.catalog,
@@ -80,37 +100,50 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
                   redact: frozenset[str] = frozenset(), show_secrets: bool = False,
                   jobs: int = 1, extra_rule_dirs: list[Path] | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  keep_text: bool = True, large_bytes: int = LARGE_CAPTURE_BYTES) -> Analysis:
+                  keep_text: bool = True, large_bytes: int = LARGE_CAPTURE_BYTES,
+                  max_files: int = MAX_FILES_PER_RUN) -> Analysis:
     """Analyse every input; with ``jobs`` > 1 the files are spread over that many processes
     (parsing is CPU-bound): this one and ``jobs - 1`` workers, each loading the knowledge
     once. Results keep the order of the inputs. Captures over ``large_bytes`` are read
-    streaming (see streaming.py)."""
+    streaming (see streaming.py). No input stops the others: each one that fails becomes
+    a line of ``errors`` (named by the user) or ``warnings`` (met in a folder)."""
     analysis = Analysis()
-    inputs = list(_inputs(paths, analysis))
+    inputs = []
+    for item in _inputs(paths, analysis, max_files):
+        if item.skipped:
+            analysis.warnings.append(f"{item.name}: {item.skipped}")
+        else:
+            inputs.append(item)
     if redact:  # one placeholder per value across all files needs one sanitizer: one process
         jobs = 1
-    args = [(path, encoding, show_secrets, keep_text, large_bytes) for path, _ in inputs]
-    if jobs > 1 and len(inputs) > 1 and "-" not in (p for p, _ in inputs):
+    args = [(item, encoding, show_secrets, keep_text, large_bytes) for item in inputs]
+    sanitizer = None if show_secrets else Sanitizer(redact)
+    if jobs > 1 and len(inputs) > 1:
         outcomes = _in_parallel(args, knowledge, jobs, extra_rule_dirs, progress)
     else:
         knowledge = knowledge or Knowledge.load(extra_rule_dirs)
-        sanitizer = None if show_secrets else Sanitizer(redact)
         outcomes = []
         for n, one in enumerate(args, 1):
             outcomes.append(_analyse_one(knowledge, one, sanitizer))
             if progress:
                 progress(n, len(args))
-    for (_, explicit), (results, error) in zip(inputs, outcomes, strict=True):
+    for item, (results, error, limits) in zip(inputs, outcomes, strict=True):
         if error is not None:
-            (analysis.errors if explicit else analysis.warnings).append(error)
+            (analysis.errors if item.explicit else analysis.warnings).append(error)
+        analysis.limits.extend(limits)
         analysis.results.extend(results)
+    if redact and sanitizer is not None:  # names learnt late (a hostname in a later file)
+        for problems in (analysis.errors, analysis.warnings, analysis.limits):
+            problems[:] = [sanitizer.name(line) for line in problems]
     return analysis
 
 
-_Outcome = tuple[list[DeviceResult], str | None]
+# The devices of one input, or why it was not analysed, and the limits it reached.
+_Outcome = tuple[list[DeviceResult], str | None, list[str]]
+_Args = tuple[InputFile, str | None, bool, bool, int]
 
 
-def _in_parallel(args: list[tuple[str, str | None, bool, bool, int]],
+def _in_parallel(args: list[_Args],
                  knowledge: Knowledge | None, jobs: int, extra_rule_dirs: list[Path] | None,
                  progress: Callable[[int, int], None] | None) -> list[_Outcome]:
     """Batches of files go to ``jobs - 1`` workers in order, while this process takes
@@ -160,7 +193,13 @@ def _in_parallel(args: list[tuple[str, str | None, bool, bool, int]],
             for batch, future in zip(batches, futures, strict=True):
                 if future.cancelled():
                     continue
-                for i, outcome in zip(batch, future.result(), strict=True):
+                try:
+                    done_batch = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker killed (memory, signal)
+                    done_batch = [([], f"{args[i][0].name}: the worker analysing it stopped "
+                                   f"({type(exc).__name__}); the other inputs were analysed",
+                                   []) for i in batch]
+                for i, outcome in zip(batch, done_batch, strict=True):
                     outcomes[i] = outcome
                 finished(len(batch))
     finally:
@@ -177,31 +216,61 @@ def _worker_init(extra_rule_dirs: list[Path] | None) -> None:
         _WORKER_KNOWLEDGE = Knowledge.load(extra_rule_dirs)
 
 
-def _worker_batch(batch: list[tuple[str, str | None, bool, bool, int]]) -> list[_Outcome]:
+def _worker_batch(batch: list[_Args]) -> list[_Outcome]:
     assert _WORKER_KNOWLEDGE is not None
     return [_analyse_one(_WORKER_KNOWLEDGE, args) for args in batch]
 
 
-def _analyse_one(knowledge: Knowledge, args: tuple[str, str | None, bool, bool, int],
+def _analyse_one(knowledge: Knowledge, args: _Args,
                  sanitizer: Sanitizer | None = None) -> _Outcome:
-    """One capture; without a shared sanitizer, each file gets its own (secrets only)."""
-    path, encoding, show_secrets, keep_text, large_bytes = args
+    """One capture; without a shared sanitizer, each file gets its own (secrets only).
+    Whatever goes wrong stays with this file: a one-line reason, never a traceback (set
+    SLDIAG_DEBUG=1 to see one)."""
+    item, encoding, show_secrets, keep_text, large_bytes = args
     try:
-        capture = read_capture(path, knowledge.catalog, encoding, large_bytes)
+        capture = read_capture(item.path, knowledge.catalog, encoding, large_bytes,
+                               name=item.name)
+        if not item.explicit and (kind := own_output_kind(capture.lines)):
+            return [], f"{item.name}: {kind}", []
         if sanitizer is None and not show_secrets:
             sanitizer = Sanitizer()
         results = analyse_capture(capture, knowledge, sanitizer)
     except InputError as exc:
-        return [], str(exc)
+        return [], str(exc), []
+    except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a bug
+        import os
+
+        if os.environ.get("SLDIAG_DEBUG"):
+            raise
+        # The type only: a message could quote a line of the capture, secrets included.
+        return [], (f"{item.name}: internal error ({type(exc).__name__}); the other inputs "
+                    "were analysed; please report it (SLDIAG_DEBUG=1 shows the traceback)"), []
+    if not item.explicit and not any(holds_device_output(r) for r in results):
+        return [], f"{item.name}: holds no device output sldiag recognises", []
     if not keep_text:  # the capture's text is kept (or sent back) only if the report shows it
         for result in results:
             result.lines, result.sections = [], []
-    return results, None
+    return results, None, limit_lines(capture.name, capture.limits)
 
 
-def _inputs(paths: list[str], analysis: Analysis) -> Iterator[tuple[str, bool]]:
+def holds_device_output(result: DeviceResult) -> bool:
+    """Whether a device's part of a capture is device output at all: a prompt or a delimiter,
+    an output recognised by its content, or a fact (a licensing log line)."""
+    return bool(result.sections) or not result.facts.is_empty()
+
+
+def _inputs(paths: list[str], analysis: Analysis, max_files: int) -> Iterator[InputFile]:
+    count = 0
     for path in paths:
         try:
-            yield from iter_input_paths([path])
+            for item in iter_input_paths([path]):
+                if item.skipped is None:
+                    count += 1
+                    if count > max_files:
+                        analysis.limits.append(
+                            f"{item.name}: more than {max_files:,} files in this run: this "
+                            "one and the rest were not analysed (--max-files raises the limit)")
+                        return
+                yield item
         except InputError as exc:
             analysis.errors.append(str(exc))

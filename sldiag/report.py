@@ -55,7 +55,11 @@ def clock_line(result: DeviceResult) -> str:
     return f"{human(when)} ({source})"
 
 
-def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:
+NO_PROBLEMS: dict[str, list[str]] = {"errors": [], "skipped": [], "limits": []}
+
+
+def to_json_document(results: list[DeviceResult],
+                     problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
     devices = []
     for r in results:
         devices.append({
@@ -69,13 +73,15 @@ def to_json_document(results: list[DeviceResult]) -> dict[str, Any]:
             "parse_gaps": [g.to_json() for g in r.gaps],
         })
     return {"schema_version": JSON_SCHEMA_VERSION, "sldiag_version": __version__,
-            "devices": devices}
+            "devices": devices, "inputs": problems or NO_PROBLEMS}
 
 
-def render_json(results: list[DeviceResult]) -> str:
+def render_json(results: list[DeviceResult],
+                problems: dict[str, list[str]] | None = None) -> str:
     from .textsafe import json_safe
 
-    return json_safe(json.dumps(to_json_document(results), indent=2, ensure_ascii=False)) + "\n"
+    document = to_json_document(results, problems)
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def excerpts(result: DeviceResult, evidence: list[dict[str, Any]], context: int = 2
@@ -240,21 +246,17 @@ def summary_rows(results: list[DeviceResult]) -> list[list[str]]:
             for row in rows]
 
 
-def render_text(results: list[DeviceResult], verbose: bool = False) -> str:
-    template = _environment("text").get_template("report.txt.j2")
-    return template.render(results=results, verdict=verdict, modes=MODE_LABELS,
-                           version=__version__, verbose=verbose, summary_rows=summary_rows,
-                           clock_line=clock_line)
-
-
 TEMPLATES = {"text": "report.txt.j2", "md": "report.md.j2", "html": "report.html.j2"}
 
 
 def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
-           template: Path | None = None) -> str:
-    """Render the results: the shipped template for the format, or the user's own."""
+           template: Path | None = None,
+           problems: dict[str, list[str]] | None = None) -> str:
+    """Render the results: the shipped template for the format, or the user's own.
+    ``problems``: the inputs not analysed, or only in part (errors, skipped, limits)."""
+    problems = problems or NO_PROBLEMS
     if fmt == "json" and template is None:
-        return render_json(results)
+        return render_json(results, problems)
     if template is not None:
         tmpl = _environment(fmt, str(template.parent.resolve())).get_template(template.name)
     else:
@@ -265,27 +267,40 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
                        verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
                        excerpts=excerpts, step_parts=step_parts,
                        facts_table=facts_table,
-                       raw_sections=raw_sections, document=to_json_document(results),
-                       clock_line=clock_line, fence_for=md_fence)
+                       raw_sections=raw_sections, document=to_json_document(results, problems),
+                       clock_line=clock_line, fence_for=md_fence, problems=problems,
+                       problem_count=sum(len(v) for v in problems.values()))
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename: never a half-written file."""
-    with replace_atomically(path) as fh:
+def write_atomically(path: Path, data: str | bytes, mode: int | None = None) -> None:
+    """Write to a temporary file beside ``path`` and rename: never a half-written file.
+    ``mode``: the permissions to give it (default: those it had, or a new file's)."""
+    with replace_atomically(path, mode) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+def _mode_for(path: Path) -> int:
+    """The permissions the file keeps (a 0600 report stays 0600), or those a plain open()
+    would give a new one."""
+    import stat
+
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
-def replace_atomically(path: Path) -> Iterator[BinaryIO]:
+def replace_atomically(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A file to write that takes ``path``'s place only once whole (renamed on success)."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the permissions a plain open() would have given
+        os.chmod(tmp, _mode_for(path) if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

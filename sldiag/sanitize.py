@@ -199,6 +199,29 @@ class Sanitizer:
             self.counts[cls] += n
         return text
 
+    def name(self, text: str) -> str:
+        """A file name (or a message naming one) with the optional classes asked for: the
+        IP addresses it holds, and the hostnames, serials and accounts the captures showed,
+        in any case (`sw-acc-12_showtech.txt` names SW-ACC-12)."""
+        if not self.classes:
+            return text
+        if "ips" in self.classes:
+            rule = self.rules.optional["ips"]
+            table = self.mapping.setdefault("ips", {})
+            for regex in rule.regexes:
+                for m in regex.finditer(text):
+                    value = m.group("value")
+                    if value and value not in table:
+                        table[value] = self._placeholder(rule, len(table) + 1)
+        for cls in sorted(self.classes):
+            table = self.mapping.get(cls)
+            if table:
+                lowered = {value.lower(): placeholder for value, placeholder in table.items()}
+                pattern = _name_alternation(tuple(sorted(lowered, key=len, reverse=True)))
+                text, n = pattern.subn(lambda m, t=lowered: t[m.group(0).lower()], text)
+                self.counts[cls] += n
+        return text
+
     def report(self) -> dict[str, int]:
         return dict(sorted(self.counts.items()))
 
@@ -209,6 +232,13 @@ def _alternation(values: tuple[str, ...], ip: bool) -> re.Pattern[str]:
     if ip:
         return re.compile(rf"(?<![\d.])(?:{body})(?![\d.])")
     return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])")
+
+
+@cache
+def _name_alternation(values: tuple[str, ...]) -> re.Pattern[str]:
+    """Hostnames inside a file name, in any case: `_`, `-` and `.` separate words there."""
+    body = "|".join(re.escape(v) for v in values)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def netconan_lines(lines: list[str]) -> list[str]:

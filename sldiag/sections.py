@@ -14,6 +14,17 @@ from dataclasses import dataclass, field
 
 from .capture import Capture, InputError, line_indexes
 from .catalog import Catalog
+from .limits import MAX_DEVICES_PER_FILE, MAX_MARKERS_PER_FILE
+
+
+def markers_note() -> str:
+    return (f"more than {MAX_MARKERS_PER_FILE:,} prompts and show-tech delimiters: later "
+            "ones were read as lines of the output before them")
+
+
+def devices_note() -> str:
+    return (f"prompts of more than {MAX_DEVICES_PER_FILE} hosts in one file: the outputs "
+            "of further hosts were not analysed")
 
 # A show-tech delimiter: `------------------ show license all ------------------`. Read with
 # string operations, not a regex: a line of 50,000 dashes must cost what its length costs.
@@ -89,6 +100,9 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
     """Split a capture into devices and sections; raise InputError if it was cut short."""
     lines = capture.lines
     markers = _find_markers(lines)
+    if len(markers) > MAX_MARKERS_PER_FILE:
+        capture.reached(markers[MAX_MARKERS_PER_FILE].index + 1, markers_note())
+        del markers[MAX_MARKERS_PER_FILE:]
     devices: dict[str, DeviceCapture] = {}
     order: list[DeviceCapture] = []
     anonymous: DeviceCapture | None = None
@@ -110,6 +124,7 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
         current.sections.extend(preamble)
         current.line_ranges.append((0, first_marker))
 
+    over_limit = False
     for n, marker in enumerate(markers):
         end = markers[n + 1].index if n + 1 < len(markers) else len(lines)
         if marker.kind == "prompt":
@@ -118,7 +133,15 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
                 # Bare output before the first prompt belongs to the device of that prompt.
                 anonymous.prompt_hostname = marker.host
                 devices[key] = anonymous
+            over_limit = key not in devices and len(order) >= MAX_DEVICES_PER_FILE
+            if over_limit:
+                note = devices_note()
+                if not any(what == note for _, what in capture.limits):
+                    capture.reached(marker.index + 1, note)
+                continue
             current = devices.get(key) or new_device(marker.host, marker.index)
+        elif over_limit:
+            continue  # a delimiter in the output of a host beyond the limit
         else:
             seen = current is not None and any(
                 s.form == "show-tech" and s.typed == marker.typed for s in current.sections)

@@ -22,12 +22,13 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from .capture import (
     BINARY_SNIFF_BYTES,
+    LONG_LINE_NOTE,
     UTF8_BOM,
     UTF16_BOMS,
     Capture,
@@ -36,6 +37,7 @@ from .capture import (
     Undecodable,
     clean_capture_line,
     common_indent,
+    cut_long_line,
     decode_capture,
     decode_error,
     decode_utf8_lenient,
@@ -44,14 +46,28 @@ from .capture import (
     read_chunk,
 )
 from .catalog import Catalog
+from .limits import (
+    MAX_KEPT_BYTES,
+    MAX_KEPT_LINES,
+    MAX_LINE_BYTES,
+    MAX_MARKERS_PER_FILE,
+    MAX_WHOLE_READ_LINES,
+)
 from .parsing import REJECTION_HINT, REJECTION_LINES
-from .sections import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, marker_of, may_be_prompt
-from .textsafe import display_name
+from .sections import (
+    DELIMITER_HINTS,
+    PROMPT_CHARS,
+    PROMPT_LINES,
+    Marker,
+    marker_of,
+    markers_note,
+    may_be_prompt,
+)
+from .textsafe import QUOTE_LIMIT, display_name
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
 CHUNK_BYTES = 8 * 1024 * 1024
 PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
-MAX_LINE_BYTES = 16 * 1024 * 1024   # longer lines are read in part
 
 _MARK, _SCOPE = 1, 2
 # A raw line that starts with a printable character (most lines of an unindented capture).
@@ -61,57 +77,148 @@ _FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
 def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
                  large_bytes: int = LARGE_CAPTURE_BYTES, chunk_bytes: int = CHUNK_BYTES,
                  name: str | None = None) -> Capture:
-    """Read one capture: whole when it is small, streaming when it is large. ``name`` is how
-    evidence cites it (default: the path)."""
-    name = name or ("<stdin>" if path == "-" else display_name(path))
-    stream = open_input(path)
+    """Read one capture: whole when it is small (bytes and lines), streaming when it is
+    large. ``name`` is how evidence cites it (default: the path)."""
+    name = name or display_name(path)
+    stream, encoding = open_text(path, name, encoding)
     try:
         # Enough for the checks on the start of a file (BOM, binary sniff) in any case.
         head = read_chunk(name, stream, max(large_bytes + 1, BINARY_SNIFF_BYTES + 3))
-        if len(head) <= large_bytes:
+        if len(head) <= large_bytes and head.count(b"\n") <= MAX_WHOLE_READ_LINES:
             return decode_capture(name, head, encoding)
-        if not _streamable(encoding) or head.startswith(UTF16_BOMS):
-            # UTF-16 and other encodings where a byte 0x0a is not always a newline.
-            return decode_capture(name, head + read_chunk(name, stream), encoding)
         return _Scanner(name, catalog, encoding).run(head, stream, chunk_bytes)
     finally:
-        if path != "-":
-            stream.close()
+        stream.close()
+
+
+def open_text(path: str, name: str, encoding: str | None) -> tuple[BinaryIO, str | None]:
+    """The capture's bytes in an encoding where every byte 0x0a is a newline, with that
+    encoding (None: UTF-8, read leniently): as they are, or transcoded to UTF-8 as they are
+    read (UTF-16, or an --encoding that is not ASCII-compatible), never held whole."""
+    stream = open_input(path, name)
+    try:
+        head = read_chunk(name, stream, 4)
+        if encoding is None and head.startswith(UTF16_BOMS):
+            return _Transcoder(name, head, stream, "utf-16", "UTF-16 text is truncated or "
+                               "corrupt"), None
+        if encoding is not None and not _streamable(encoding):
+            return _Transcoder(name, head, stream, encoding, f"not valid {encoding}"), None
+    except BaseException:
+        stream.close()
+        raise
+    return _Prefixed(head, stream), encoding
+
+
+class _Prefixed:
+    """A stream whose first bytes were already read."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size < 0:
+                data, self.head = self.head + self.stream.read(), b""
+                return data
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self.stream.read(size)
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class _Transcoder:
+    """Text in another encoding, read as UTF-8 bytes a piece at a time."""
+
+    def __init__(self, name: str, head: bytes, stream: BinaryIO, encoding: str,
+                 error: str) -> None:
+        self.name = name
+        self.stream = _Prefixed(head, stream)
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.error = error
+        self.buffer = b""
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self.done and (size < 0 or len(self.buffer) < size):
+            raw = self.stream.read(1 << 20)
+            try:
+                text = self.decoder.decode(raw, final=not raw)
+            except UnicodeDecodeError:
+                raise InputError(f"{self.name}: {self.error}") from None
+            self.buffer += text.encode("utf-8", "surrogatepass")
+            self.done = not raw
+        if size < 0:
+            size = len(self.buffer)
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def close(self) -> None:
+        self.stream.close()
 
 
 def iter_clean_lines(path: str, encoding: str | None = None,
-                     chunk_bytes: int = CHUNK_BYTES, indent: str = "") -> Iterator[str]:
+                     chunk_bytes: int = CHUNK_BYTES, indent: str = "",
+                     name: str | None = None) -> Iterator[str]:
     """Every line of a capture already read once (so known to decode), cleaned as a whole
-    read cleans it (``indent`` as that read found it), one chunk in memory at a time."""
-    codec = encoding or "utf-8"
+    read cleans it (``indent`` as that read found it), one chunk in memory at a time; a line
+    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it."""
+    name = name or display_name(path)
     cleaned: Counter = Counter()
     headers: list[tuple[int, str]] = []
     number = 0
-    stream = open_input(path)
+    stream, encoding = open_text(path, name, encoding)
+    errors = "strict" if encoding else "replace"
+    codec = encoding or "utf-8"
+
+    def lines_of(data: bytes) -> Iterator[str]:
+        nonlocal number
+        for raw in data.decode(codec, errors=errors).split("\n"):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES // 4:
+                raw = cut_long_line(raw) or raw
+            line = clean_capture_line(raw, number, cleaned, headers)
+            yield line[len(indent):] if indent and line.startswith(indent) else line
+
     try:
         pending = b""
+        dropping = False         # inside a line too long to keep: skip to its end
         first = True
         while True:
-            more = read_chunk(path, stream, chunk_bytes)
+            more = read_chunk(name, stream, chunk_bytes)
             if first and encoding is None and more.startswith(UTF8_BOM):
                 more = more[len(UTF8_BOM):]
             first = False
-            data = pending + more
-            cut = len(data) if not more else data.rfind(b"\n") + 1
-            lines = data[:cut].decode(codec, errors="strict" if encoding else "replace"
-                                      ).split("\n")
-            if data[:cut].endswith(b"\n") or not cut:
-                lines.pop()
-            for raw in lines:
-                number += 1
-                line = clean_capture_line(raw, number, cleaned, headers)
-                yield line[len(indent):] if indent and line.startswith(indent) else line
-            pending = data[cut:]
+            if dropping and more:
+                newline = more.find(b"\n")
+                if newline < 0:
+                    continue
+                more, dropping = more[newline:], False
             if not more:
+                if pending:  # the last line, with no newline after it
+                    yield from lines_of(pending)
                 return
+            data = pending + more
+            cut = data.rfind(b"\n") + 1
+            if not cut:
+                pending = data
+                if len(pending) > MAX_LINE_BYTES:
+                    pending, dropping = _cut_line(pending), True
+                continue
+            yield from lines_of(data[:cut - 1])
+            pending = data[cut:]
     finally:
-        if path != "-":
-            stream.close()
+        stream.close()
+
+
+def _cut_line(data: bytes) -> bytes:
+    """The first MAX_LINE_BYTES of a line, not ending inside a UTF-8 character."""
+    keep = MAX_LINE_BYTES
+    while keep and data[keep] & 0xC0 == 0x80:
+        keep -= 1
+    return data[:keep]
 
 
 def _streamable(encoding: str | None) -> bool:
@@ -153,6 +260,12 @@ class _Scanner:
         self.skip: tuple[re.Pattern[bytes], re.Pattern[bytes]] | None = None
         self.has_text = False
         self.finder = finder_for(catalog)
+        self.limits: list[tuple[int, str]] = []
+        self.markers = 0                     # prompts and delimiters taken as markers
+        self.kept_bytes = 0
+        self.scope_only: deque[int] = deque()  # kept only for a line scope, oldest first
+        self.full = False                    # MAX_KEPT_LINES or MAX_KEPT_BYTES reached
+        self._reached_at: set[tuple[int, str]] = set()
         self._skip_patterns: dict[str, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
 
     # -- reading ------------------------------------------------------------------------------
@@ -184,12 +297,8 @@ class _Scanner:
                 pending += more
                 if len(pending) > MAX_LINE_BYTES:
                     # A line longer than any command prints: its start is read, not the rest.
-                    self.notes.append((self.index + 1, f"line longer than "
-                                       f"{MAX_LINE_BYTES // 2**20} MB: only its start was read"))
-                    keep = MAX_LINE_BYTES
-                    while keep and pending[keep] & 0xC0 == 0x80:  # not inside a character
-                        keep -= 1
-                    pending, dropping = pending[:keep], True
+                    self._reached(self.index + 1, LONG_LINE_NOTE)
+                    pending, dropping = _cut_line(pending), True
                 continue
             if pending:  # the cut line, completed: small, so joining it costs nothing
                 joined = pending + more[:first]
@@ -209,10 +318,77 @@ class _Scanner:
         self.notes = [(min(max(line, 1), max(total, 1)), reason) for line, reason in self.notes]
         if self.indent:
             self.cleaned["indent"] += 1
+        self.limits = [(min(max(line, 1), max(total, 1)), what) for line, what in self.limits]
         return Capture(name=self.name, lines=SparseLines(total, self.kept),
                        ends_with_newline=ends_with_newline, cleaned=self.cleaned,
                        timestamp_headers=self.headers, elided_sections=self.elided,
-                       notes=self.notes, indent=self.indent, note_texts=self.note_texts)
+                       notes=self.notes, indent=self.indent, note_texts=self.note_texts,
+                       limits=self.limits)
+
+    def _reached(self, line: int, what: str) -> None:
+        """A limit reached at ``line`` (1-based): reported and noted there (once)."""
+        if (line, what) in self._reached_at:
+            return
+        self._reached_at.add((line, what))
+        self.limits.append((line, what))
+        self.notes.append((line, what))
+
+    def _note_long_lines(self, buf: bytes, begin: int, end: int) -> None:
+        """Note every line of ``buf[begin:end]`` longer than MAX_LINE_BYTES, kept or not, as
+        a whole read notes them. Such a line holds a newline-free window of half that size
+        at a multiple of it, so a few searches in C find them all."""
+        half = MAX_LINE_BYTES // 2
+        at = begin
+        while at + half <= end:
+            if buf.find(b"\n", at, at + half) >= 0:
+                at += half
+                continue
+            start = buf.rfind(b"\n", begin, at) + 1 or begin
+            stop = buf.find(b"\n", at + half, end)
+            stop = end if stop < 0 else stop
+            if stop - start > MAX_LINE_BYTES:
+                line = self.index + buf.count(b"\n", begin, start) + 1
+                self._reached(line, LONG_LINE_NOTE)
+                # What a report quotes of it (a kept line is quoted from its own text).
+                self.note_texts[line] = self._cleaned(
+                    buf[start:start + 4 * (QUOTE_LIMIT + 1)].decode(self.codec, "replace"),
+                    line - 1)
+            at = stop + 1
+
+    def _put(self, index: int, text: str, scope_only: bool = False) -> None:
+        """Keep line ``index``, within MAX_KEPT_LINES and MAX_KEPT_BYTES. When they are
+        reached, a line a scope wants takes the place of the oldest such line."""
+        if len(self.kept) >= MAX_KEPT_LINES or self.kept_bytes >= MAX_KEPT_BYTES:
+            if not self.full:
+                self.full = True
+                self._reached(index + 1, (
+                    f"more than {MAX_KEPT_LINES:,} lines or {MAX_KEPT_BYTES // 2**20} MB of "
+                    "output to read: outputs from here on were read no further (licensing log "
+                    "lines still were, the latest kept)"))
+            if not (scope_only and self.scope_only):
+                return
+            oldest = self.scope_only.popleft()
+            self.kept_bytes -= len(self.kept.pop(oldest))
+        if index in self.kept:
+            self.kept_bytes -= len(self.kept[index])
+        self.kept[index] = text
+        self.kept_bytes += len(text)
+        if scope_only:
+            self.scope_only.append(index)
+
+    def _marker(self, text: str, index: int) -> Marker | None:
+        """The marker on a candidate line, up to MAX_MARKERS_PER_FILE of them; past that,
+        lines are no longer searched for markers at all."""
+        if self.markers > MAX_MARKERS_PER_FILE:
+            return None  # candidates of the chunk in which the limit was reached
+        marker = marker_of(text, index)
+        if marker is not None:
+            self.markers += 1
+            if self.markers > MAX_MARKERS_PER_FILE:
+                self._reached(index + 1, markers_note())
+                self.finder = finder_for(self.catalog, markers=False)
+                return None
+        return marker
 
     def _chunks(self, head: bytes, stream: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
         """The head already read, then the rest of the stream, ``chunk_bytes`` at a time;
@@ -229,6 +405,8 @@ class _Scanner:
         if end <= begin:
             return
         self._check_text(buf, begin, end)
+        if end - begin > MAX_LINE_BYTES:
+            self._note_long_lines(buf, begin, end)
         index = self.index
         pos = begin
         for start, kinds in self.finder.candidates(buf, begin, end):
@@ -237,9 +415,10 @@ class _Scanner:
             stop = buf.find(b"\n", start, end)
             stop = end if stop < 0 else stop + 1
             text = self._text(buf, start, stop, index)
-            marker = marker_of(text, index) if kinds & _MARK else None
+            marker = self._marker(text, index) if kinds & _MARK else None
             if marker is not None:
-                self.kept[index] = text
+                self.kept[index] = text  # bounded by MAX_MARKERS_PER_FILE
+                self.kept_bytes += len(text)
                 self._enter_section(index, marker.typed)
             else:
                 self._take_line(index, text, bool(kinds & _SCOPE))
@@ -322,10 +501,10 @@ class _Scanner:
                 wanted = wanted or REJECTION_HINT.search(text.encode(self.codec)) is not None
             if self.header is not None:
                 self.elided.add(self.header)
-        elif mode in ("whole", "config") or (mode == "preamble" and self.preamble_left > 0):
-            wanted = True
-        if wanted:
-            self.kept[index] = text
+        if mode in ("whole", "config") or (mode == "preamble" and self.preamble_left > 0):
+            self._put(index, text)
+        elif wanted:
+            self._put(index, text, scope_only=True)
 
     def _region(self, buf: bytes, a: int, b: int, index: int) -> None:
         """Lines ``buf[a:b]`` (whole lines, starting at line ``index``) of the current output."""
@@ -381,7 +560,7 @@ class _Scanner:
             self._keep(buf, cursor, b, index)
 
     def _keep(self, buf: bytes, a: int, b: int, index: int) -> None:
-        if a >= b:
+        if a >= b or self.full:
             return
         chunk = buf[a:b].decode(self.codec, errors=self.errors)
         parts = chunk.split("\n")
@@ -395,9 +574,12 @@ class _Scanner:
         return self._cleaned(raw[:-1] if raw.endswith("\n") else raw, index)
 
     def _store(self, index: int, raw: str) -> None:
-        self.kept[index] = self._cleaned(raw, index)
+        self._put(index, self._cleaned(raw, index))
 
     def _cleaned(self, raw: str, index: int) -> str:
+        if len(raw) > MAX_LINE_BYTES // 4 and (cut := cut_long_line(raw)) is not None:
+            raw = cut
+            self._reached(index + 1, LONG_LINE_NOTE)
         line = clean_capture_line(raw, index + 1, self.cleaned, self.headers)
         if self.indent and line.startswith(self.indent):
             return line[len(self.indent):]
@@ -411,18 +593,19 @@ class PlainFinder:
 
     name = "python"
 
-    def __init__(self, scopes: list[bytes]) -> None:
+    def __init__(self, scopes: list[bytes], markers: bool = True) -> None:
         self.scopes = [re.compile(pattern, re.MULTILINE) for pattern in scopes]
+        self.markers = markers
 
     def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
         """Starts of the lines of ``buf[begin:end]`` that may be a marker or that a line
         scope wants, in order."""
         found: dict[int, int] = {}
-        for hint in DELIMITER_HINTS:
+        for hint in DELIMITER_HINTS if self.markers else ():
             for m in hint.finditer(buf, begin, end):
                 start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
                 found[start] = found.get(start, 0) | _MARK
-        for char in PROMPT_CHARS:
+        for char in PROMPT_CHARS if self.markers else ():
             at = buf.find(char, begin, end)
             while at >= 0:
                 start = buf.rfind(b"\n", begin, at) + 1 or begin
@@ -445,11 +628,12 @@ class HyperscanFinder:
 
     name = "hyperscan"
 
-    def __init__(self, scopes: list[bytes]) -> None:
+    def __init__(self, scopes: list[bytes], markers: bool = True) -> None:
         import hyperscan
 
         self._hs = hyperscan
-        expressions = [hint.pattern for hint in DELIMITER_HINTS] + list(PROMPT_LINES) + scopes
+        expressions = ([hint.pattern for hint in DELIMITER_HINTS] + list(PROMPT_LINES)
+                       if markers else []) + scopes
         self.kinds = [_MARK] * (len(expressions) - len(scopes)) + [_SCOPE] * len(scopes)
         self.db = _hyperscan_database(expressions)
 
@@ -498,20 +682,21 @@ def _hyperscan_database(expressions: list[bytes]) -> object:
     return db
 
 
-def finder_for(catalog: Catalog) -> PlainFinder | HyperscanFinder:
+def finder_for(catalog: Catalog, markers: bool = True) -> PlainFinder | HyperscanFinder:
     """Hyperscan where it is installed (Linux x86-64 wheels) and takes the patterns, else
-    Python's searches; SLDIAG_SCANNER=python forces the latter. Both find the same lines."""
+    Python's searches; SLDIAG_SCANNER=python forces the latter. Both find the same lines.
+    Without ``markers``, only the lines line scopes want (once a file has had its share)."""
     scopes = [scope.filter.pattern.encode("utf-8") for scope in catalog.line_scopes]
-    key = tuple(scopes)
+    key = (markers, *scopes)
     if key not in _FINDERS:
         finder: PlainFinder | HyperscanFinder | None = None
         if os.environ.get("SLDIAG_SCANNER", "").lower() != "python":
             try:
-                finder = HyperscanFinder(scopes)
+                finder = HyperscanFinder(scopes, markers)
             except Exception:  # noqa: BLE001 - not installed, or a pattern it cannot take
                 finder = None
-        _FINDERS[key] = finder or PlainFinder(scopes)
+        _FINDERS[key] = finder or PlainFinder(scopes, markers)
     return _FINDERS[key]
 
 
-_FINDERS: dict[tuple[bytes, ...], PlainFinder | HyperscanFinder] = {}
+_FINDERS: dict[tuple[object, ...], PlainFinder | HyperscanFinder] = {}

@@ -13,9 +13,10 @@ import re
 
 # What a terminal or a renderer would act on rather than show: C0 controls but tab and
 # newline, DEL, C1 controls, bidi embeddings/overrides/isolates and marks, zero-width and
-# invisible characters, BOM, line/paragraph separators.
+# invisible characters, BOM, line/paragraph separators, lone surrogates (a name no encoding
+# can write).
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
-                        "\u2060-\u2069\ufeff\ufff9-\ufffb]")
+                        "\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]")
 _INVISIBLE_LINE = re.compile(_INVISIBLE.pattern[:-1] + "\n]")
 
 
@@ -84,8 +85,11 @@ def display_name(name: str) -> str:
     """A file name as reports and messages show it: bytes that are not UTF-8 (a name read
     with Python's surrogate escapes) as \\xNN, invisible characters escaped."""
     if any("\udc80" <= ch <= "\udcff" for ch in name):
-        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        name = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group(0)) - 0xdc00:02x}", name)
     return visible_line(name)
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 QUOTE_LIMIT = 1000  # characters of one line a report quotes
@@ -96,4 +100,4 @@ def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
     16 MB line, nor let one hide the rest)."""
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+    return f"{text[:limit]}... (cut: longer than {limit} characters)"

@@ -209,7 +209,7 @@ def test_offline_path_imports_no_network_libraries():
 def test_several_devices_start_with_a_summary_table():
     proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log")
     lines = proc.stdout.decode().splitlines()
-    assert lines[0] == "2 devices"
+    assert lines[0] == "Smart Licensing diagnosis - sldiag 0.1.0 - 2 devices"
     assert lines[1].split() == ["DEVICE", "SOURCE", "STATE", "VERDICT"]
     assert lines[2].split()[:3] == ["SW-ACC-21", "samples/state-healthy-and-authorization-expired.two-devices.log",
                                     "REGISTERED/AUTHORIZED"]
