@@ -184,33 +184,55 @@ def _inputs(paths: list[str], bundle: Bundle, max_files: int) -> Iterator[InputF
             bundle.errors.append(str(exc))
 
 
+NETCONAN_BATCH = 5_000  # configuration lines given to netconan at a time
+
+
 def _bundle_one(bundle: Bundle, item: InputFile, capture: Capture, inner: str,
                 knowledge: Knowledge, sanitizer: Sanitizer, encoding: str | None,
                 large_bytes: int, counts: dict[str, int]) -> tuple[list[Any], Capture]:
-    """One capture's sanitised text into the bundle, and its analysis."""
-    # netconan reads the configuration only: on a large show tech, running it over every
-    # line cost minutes for nothing.
-    config = _config_lines(capture, knowledge)
-    texts = [text for index, text in enumerate(_lines_of(item, capture, encoding))
-             if index in config]
-    netconan = dict(zip(sorted(config), netconan_lines(texts), strict=True))
-    # Where our rules know the secret, they redact the original line (netconan can mangle
-    # a line it half understands); elsewhere netconan's version is taken, and our rules
-    # (optional classes, licensing artefacts) still run over it.
+    """One capture's sanitised text into the bundle, and its analysis. Lines go through in
+    order, the configuration's in batches through netconan too, so a large capture is never
+    held (nor its configuration, however many interfaces it has)."""
+    ranges = _config_ranges(capture, knowledge)
     merged: list[str] = []
     out = (open(bundle.spool_path(inner), "w", encoding="utf-8")  # noqa: SIM115
            if isinstance(capture.lines, SparseLines) else None)
+    batch: list[str] = []
+
+    def emit(original: str, other: str) -> None:
+        # Where our rules know the secret, they redact the original line (netconan can
+        # mangle a line it half understands); elsewhere netconan's version is taken, and our
+        # rules (optional classes, licensing artefacts) still run over it.
+        use_netconan = other != original and not sanitizer.knows_secret(original)
+        final = sanitizer.line(other if use_netconan else original)
+        if use_netconan:
+            counts["netconan"] += 1  # only netconan knew this one
+        if out is not None:
+            out.write(final + "\n")
+        else:
+            merged.append(final)
+
+    def flush() -> None:
+        # netconan reads the configuration only: elsewhere (delimiters such as 'show crypto
+        # pki key ...') it changes harmless text.
+        for original, other in zip(batch, netconan_lines(batch), strict=True):
+            emit(original, other)
+        batch.clear()
+
     try:
+        at = 0  # the first range that may still hold a line
         for index, original in enumerate(_lines_of(item, capture, encoding)):
-            other = netconan.get(index, original)
-            use_netconan = other != original and not sanitizer.knows_secret(original)
-            final = sanitizer.line(other if use_netconan else original)
-            if use_netconan:
-                counts["netconan"] += 1  # only netconan knew this one
-            if out is not None:
-                out.write(final + "\n")
-            else:
-                merged.append(final)
+            while at < len(ranges) and ranges[at][1] <= index:
+                at += 1
+            if at < len(ranges) and ranges[at][0] <= index:
+                batch.append(original)
+                if len(batch) >= NETCONAN_BATCH:
+                    flush()
+                continue
+            if batch:
+                flush()
+            emit(original, original)
+        flush()
     finally:
         if out is not None:
             out.close()
@@ -224,23 +246,29 @@ def _bundle_one(bundle: Bundle, item: InputFile, capture: Capture, inner: str,
     return analyse_capture(sanitized, knowledge), sanitized
 
 
-def _config_lines(capture: Capture, knowledge: Knowledge) -> set[int]:
-    """Indexes of the lines that are configuration: netconan is a configuration anonymiser,
-    and elsewhere (delimiters such as 'show crypto pki key ...') it changes harmless text."""
+def _config_ranges(capture: Capture, knowledge: Knowledge) -> list[tuple[int, int]]:
+    """The configuration's lines, as sorted [start, end) ranges of 0-based indexes: netconan
+    is a configuration anonymiser."""
     try:
         devices = split_capture(capture, knowledge.catalog)
     except InputError:
-        return set()
-    indexes: set[int] = set()
+        return []
+    ranges: list[tuple[int, int]] = []
     for device in devices:
         for section in device.sections:
             if not section.configuration:
                 continue
             if section.header_line and section.last_line:  # every line, read or not
-                indexes.update(range(section.header_line, section.last_line))
+                ranges.append((section.header_line, section.last_line))
             else:
-                indexes.update(number - 1 for number, _ in section.lines)
-    return indexes
+                ranges += [(number - 1, number) for number, _ in section.lines]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _lines_of(item: InputFile, capture: Capture, encoding: str | None) -> Iterable[str]:

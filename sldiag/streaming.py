@@ -8,7 +8,7 @@ literal bytes (C speed, no Python loop over lines) find the few lines that matte
 * lines that may be a show-tech delimiter or a prompt (they bound the sections);
 * the whole output of the commands facts come from (licensing, version, clock, ...), which is
   small;
-* the configuration, less the children of blocks no template reads (``skip_children_of``);
+* the configuration, less the blocks no template reads (``skip_children_of``);
 * the first lines of every other output (a refused command shows there);
 * the lines the line scopes want (licensing syslog, eventlog) wherever they are.
 
@@ -488,7 +488,10 @@ class _Scanner:
     def _skip_pattern(self, command: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
         if command not in self._skip_patterns:
             words = b"|".join(re.escape(w.encode()) for w in self.catalog.skip_children[command])
-            block = rb"(?:" + words + rb")[ \t][^\n]*((?:\n[ \t][^\n]*)*)"
+            # The whole block: its first line, its children and the "!" closing it (a
+            # million interfaces must not leave two million lines to keep).
+            block = (rb"((?:" + words + rb")[ \t][^\n]*(?:\n[ \t][^\n]*)*"
+                     rb"(?:\n![ \t\r]*(?=\n|\Z))?)")
             self._skip_patterns[command] = (re.compile(rb"\n" + block), re.compile(block))
         return self._skip_patterns[command]
 
@@ -546,14 +549,13 @@ class _Scanner:
                     matches.append((first.start(1), first.end(1)))
             matches += [m.span(1) for m in after_newline.finditer(buf, max(a - 1, 0), b)
                         if m.start(1) >= a]
-            for children_start, children_end in matches:
-                if children_end <= children_start or children_start < cursor:
+            for block_start, block_end in matches:
+                if block_end <= block_start or block_start < cursor:
                     continue
-                # children_start is the newline ending the block's first line.
-                self._keep(buf, cursor, children_start + 1, index)
-                index += buf.count(b"\n", cursor, children_start + 1)
-                skipped_to = min(children_end + 1, b)
-                index += buf.count(b"\n", children_start + 1, skipped_to)
+                self._keep(buf, cursor, block_start, index)
+                index += buf.count(b"\n", cursor, block_start)
+                skipped_to = min(block_end + 1, b)
+                index += buf.count(b"\n", block_start, skipped_to)
                 cursor = skipped_to
                 if self.header is not None:
                     self.elided.add(self.header)

@@ -11,7 +11,7 @@ import pytest
 from sldiag.bundle import build_bundle
 from sldiag.sanitize import Sanitizer
 
-from .conftest import ROOT, run_cli
+from .conftest import CORPUS, ROOT, run_cli
 
 PLANTED = ROOT / "tests" / "data" / "secrets" / "planted-show-tech.txt"
 # Every secret planted in the capture, by kind (written from the file, one per kind or more).
@@ -176,3 +176,24 @@ def test_netconan_reads_only_the_configuration(knowledge, monkeypatch):
     config = config.split("------------------ show")[0]
     assert seen and all(line in config for line in seen if line.strip())
     assert not any("show license" in line or "Smart Licensing Status" in line for line in seen)
+
+
+def test_netconan_prefilter_changes_nothing_netconan_would_change():
+    """netconan_lines hands netconan only the lines holding one of NETCONAN_WORDS; netconan's
+    own answer over every line must be the same, on every planted secret form and on every
+    configuration line we have (samples, rule examples, real outputs)."""
+    from sldiag.sanitize import NETCONAN_WORDS, netconan_all, netconan_lines
+
+    from .secretgen import plant, session_log, show_tech
+
+    planted = plant()
+    lines = session_log(planted).splitlines() + show_tech(planted).splitlines()
+    for folder in (ROOT / "samples", ROOT / "rules" / "examples", CORPUS):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix not in {".gz", ".yaml", ".yml", ".json"}:
+                    lines += path.read_text(errors="replace").splitlines()
+    assert len(lines) > 5000
+    assert netconan_lines(lines) == netconan_all(lines)
+    # and the prefilter does leave most lines alone
+    assert sum(1 for line in lines if NETCONAN_WORDS.search(line)) < len(lines) / 2
