@@ -15,7 +15,7 @@ PATTERNS = list({(p.regex.pattern, p.regex.flags, p.anchored): p for p in all_pa
                 .values())
 RATIO = 1000            # adversarial / normal line of the same length
 FLOOR_SECONDS = 2e-4    # a normal line's time, at least this (reading 100 KB costs about it)
-SCALING = 8.0           # time(4x length) / time(length): linear is 4, quadratic 16
+SCALING = 10.0          # time(4x length) / time(length): linear is 4, quadratic 16 (noise margin)
 
 
 def _time(run, line: str) -> float:
