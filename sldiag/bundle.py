@@ -26,11 +26,10 @@ from .capture import (
     InputFile,
     SparseLines,
     clean_text,
-    iter_input_paths,
     own_output_kind,
 )
 from .limits import MAX_FILES_PER_RUN
-from .pipeline import Knowledge, analyse_capture, holds_device_output, limit_lines
+from .pipeline import Knowledge, analyse_capture, holds_device_output, iter_inputs, limit_lines
 from .report import render, to_json_document
 from .sanitize import Sanitizer, netconan_lines
 from .sections import split_capture
@@ -102,7 +101,7 @@ def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] 
     Inputs that cannot be read are listed, as in an analysis, and the others bundled."""
     bundle = Bundle()
     raw: list[tuple[InputFile, Capture]] = []
-    for item in _inputs(paths, bundle, max_files):
+    for item in iter_inputs(paths, bundle.errors, bundle.limits, max_files):
         if item.skipped:
             bundle.warnings.append(f"{item.name}: {item.skipped}")
             continue
@@ -166,22 +165,6 @@ def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] 
              "parse_gaps": [g.to_json() for g in r.gaps]} for r in results]})
     bundle.files["manifest.json"] = _json(_manifest(bundle, knowledge))
     return bundle
-
-
-def _inputs(paths: list[str], bundle: Bundle, max_files: int) -> Iterator[InputFile]:
-    count = 0
-    for path in paths:
-        try:
-            for item in iter_input_paths([path]):
-                count += item.skipped is None
-                if count > max_files:
-                    bundle.limits.append(
-                        f"{item.name}: more than {max_files:,} files: this one and the rest "
-                        "were not bundled")
-                    return
-                yield item
-        except InputError as exc:
-            bundle.errors.append(str(exc))
 
 
 NETCONAN_BATCH = 5_000  # configuration lines given to netconan at a time

@@ -175,7 +175,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         sys.exit(EXIT_INPUT)
     if attach_case:
         target = bundle_output or Path(f"sldiag-{attach_case}.zip")
-        _make_bundle(paths, target, redact, rule_dirs, encoding)
+        _make_bundle(paths, target, redact, rule_dirs, encoding, max_files)
         _attach(target, attach_case, cxd_url, ca_file, dry_run=False)
     worst = worst_severity(analysis.results)
     sys.exit(EXIT_FINDINGS if worst in {"critical", "error", "warning"} else EXIT_OK)
@@ -190,20 +190,24 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
 @click.option("--rules", "rule_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path))
 @click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--max-files", type=click.IntRange(1), default=MAX_FILES_PER_RUN,
+              show_default=True, help="Files read in one run; the rest are listed, not read.")
 def bundle(paths: tuple[str, ...], output: Path, redact: str, rule_dirs: tuple[Path, ...],
-           encoding: str | None) -> None:
+           encoding: str | None, max_files: int) -> None:
     """Build a sanitised bundle for a TAC case: reports, facts, captures and a manifest."""
-    _make_bundle(paths, output, redact, rule_dirs, encoding)
+    _make_bundle(paths, output, redact, rule_dirs, encoding, max_files)
 
 
 def _make_bundle(paths: tuple[str, ...], output: Path, redact: str,
-                 rule_dirs: tuple[Path, ...], encoding: str | None) -> Path:
+                 rule_dirs: tuple[Path, ...], encoding: str | None,
+                 max_files: int = MAX_FILES_PER_RUN) -> Path:
     from .bundle import build_bundle, write_bundle
     from .pipeline import Knowledge
 
     if any(_same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
-    built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), _classes(redact), encoding)
+    built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), _classes(redact), encoding,
+                         max_files=max_files)
     report_problems(built.problems())
     if built.errors or not built.results:
         sys.exit(EXIT_INPUT)

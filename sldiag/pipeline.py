@@ -109,7 +109,7 @@ def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str |
     a line of ``errors`` (named by the user) or ``warnings`` (met in a folder)."""
     analysis = Analysis()
     inputs = []
-    for item in _inputs(paths, analysis, max_files):
+    for item in iter_inputs(paths, analysis.errors, analysis.limits, max_files):
         if item.skipped:
             analysis.warnings.append(f"{item.name}: {item.skipped}")
         else:
@@ -259,7 +259,11 @@ def holds_device_output(result: DeviceResult) -> bool:
     return bool(result.sections) or not result.facts.is_empty()
 
 
-def _inputs(paths: list[str], analysis: Analysis, max_files: int) -> Iterator[InputFile]:
+def iter_inputs(paths: list[str], errors: list[str], limits: list[str],
+                max_files: int) -> Iterator[InputFile]:
+    """The files to read (skipped ones included, with their reason), at most ``max_files``
+    of them; a path that cannot be walked becomes a line of ``errors``, the files past the
+    limit one line of ``limits``."""
     count = 0
     for path in paths:
         try:
@@ -267,10 +271,10 @@ def _inputs(paths: list[str], analysis: Analysis, max_files: int) -> Iterator[In
                 if item.skipped is None:
                     count += 1
                     if count > max_files:
-                        analysis.limits.append(
+                        limits.append(
                             f"{item.name}: more than {max_files:,} files in this run: this "
-                            "one and the rest were not analysed (--max-files raises the limit)")
+                            "one and the rest were not read (--max-files raises the limit)")
                         return
                 yield item
         except InputError as exc:
-            analysis.errors.append(str(exc))
+            errors.append(str(exc))

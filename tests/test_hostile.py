@@ -139,6 +139,13 @@ def test_files_past_max_files_are_listed_not_read(tmp_path):
     (limit,) = document["inputs"]["limits"]
     assert limit.startswith(f"{folder}/sw3.log: more than 3 files")
     assert f"sldiag: limit reached: {limit}" in stderr_lines(proc)
+    proc = run_cli("bundle", "--max-files", "3", str(folder), "-o", str(tmp_path / "b.zip"))
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        captures = sorted(n for n in zf.namelist() if n.startswith("captures/"))
+    assert captures == [f"captures/sw{i}.log" for i in range(3)]
+    assert manifest["inputs"]["limits"] == [limit]
 
 
 # -- one bad file never stops a run -----------------------------------------------------------
