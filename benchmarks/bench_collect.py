@@ -44,13 +44,13 @@ def serve(inv: dict, ready, stop) -> None:
 
 
 def collect(names_ports: list[tuple[str, int]], workers: int, known: Path, out: Path) -> float:
-    from sldiag.collect import CollectOptions, build_nornir, netmiko_extras, run_fleet
+    from sldiag.collect import CollectOptions, build_nornir, run_fleet
 
-    options = CollectOptions(output_dir=out, read_timeout=30.0, known_hosts=known, analyse=True)
+    options = CollectOptions(output_dir=out, read_timeout=30.0, conn_timeout=20.0,
+                             known_hosts=known, analyse=True)
     nr = build_nornir(hosts=[{"name": n, "hostname": "127.0.0.1", "port": p}
                              for n, p in names_ports],
-                      workers=workers, username=USER, password=PASSWORD,
-                      extras=netmiko_extras(options, 20.0))
+                      workers=workers, username=USER, password=PASSWORD)
     start = time.perf_counter()
     outcome = run_fleet(nr, options)
     elapsed = time.perf_counter() - start

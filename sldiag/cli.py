@@ -72,6 +72,10 @@ def _fleet_options(func: Any) -> Any:
         click.option("--accept-new-host-keys", is_flag=True,
                      help="Trust a first-seen host key and record it (a changed key is "
                           "always refused)."),
+        click.option("--ssh-config", type=click.Path(dir_okay=False, exists=True,
+                                                      path_type=Path),
+                     help="An OpenSSH config for devices behind a jump host (ProxyJump, "
+                          "ProxyCommand, HostName, Port, User)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -276,19 +280,28 @@ def collect(output_dir: Path, show_secrets: bool, **fleet: Any) -> None:
 def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
                show_secrets: bool = False) -> Any:
     from .collect import (
+        CollectError,
         CollectOptions,
         build_nornir,
         default_known_hosts,
-        netmiko_extras,
         parse_host,
         read_host_list,
         run_fleet,
     )
 
-    hosts = [parse_host(h) for h in fleet["hosts"]]
+    problems: list[str] = []
+    hosts = []
+    for text in fleet["hosts"]:
+        try:
+            hosts.append(parse_host(text))
+        except ValueError as exc:
+            problems.append(f"--host {exc} (not collected)")
     if fleet["hosts_file"]:
-        hosts += read_host_list(fleet["hosts_file"])
-    sources = [bool(hosts), bool(fleet["inventory"]), bool(fleet["nornir_config"])]
+        try:
+            hosts += read_host_list(fleet["hosts_file"], problems)
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{fleet['hosts_file']}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+    sources = [bool(hosts or problems), bool(fleet["inventory"]), bool(fleet["nornir_config"])]
     if sum(sources) != 1:
         fail("give devices one way: --host/--hosts-file, --inventory, or --nornir-config")
     username = fleet["username"]
@@ -304,31 +317,42 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
     if fleet["ask_enable"] and secret is None:
         secret = click.prompt("Enable secret", hide_input=True, err=True)
     options = CollectOptions(output_dir=output_dir, read_timeout=fleet["timeout"],
-                             analyse=analyse,
+                             analyse=analyse, conn_timeout=fleet["timeout"],
                              known_hosts=fleet["known_hosts"] or default_known_hosts(),
                              accept_new_host_keys=fleet["accept_new_host_keys"],
-                             show_secrets=show_secrets)
+                             show_secrets=show_secrets, ssh_config=fleet["ssh_config"])
     try:
         nr = build_nornir(hosts=hosts, inventory=fleet["inventory"],
                           nornir_config=fleet["nornir_config"], workers=fleet["workers"],
-                          username=username, password=password, secret=secret,
-                          extras=netmiko_extras(options, fleet["timeout"]))
+                          username=username, password=password, secret=secret)
+    except CollectError as exc:
+        fail(str(exc))
     except Exception as exc:  # nornir raises many kinds for a bad inventory
         fail(f"cannot load the inventory ({type(exc).__name__}: {exc})")
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)
     outcome = _with_progress(nr, options, run_fleet)
+    outcome.notes[:0] = problems
     _fleet_table(outcome)
     if output_dir is not None:
         from .report import write_atomically
+        from .textsafe import visible_line
 
-        log = [f"{name}: collected {r['capture']}" + (
-               f" (refused: {', '.join(r['rejected'])})" if r["rejected"] else "")
-               for name, r in outcome.collected.items()]
+        log = []
+        for name, r in outcome.collected.items():
+            log.append(f"{name}: collected {r['capture']}" + (
+                f" (refused: {', '.join(r['rejected'])})" if r["rejected"] else ""))
+            log += [f"{name}: collection gap: {gap}" for gap in r.get("gaps", [])]
         log += [f"{name}: FAILED: {reason}" for name, reason in outcome.failed.items()]
-        write_atomically(output_dir / "collection.log", "\n".join(sorted(log)) + "\n")
+        log = sorted(log) + [f"note: {note}" for note in outcome.notes]
+        write_atomically(output_dir / "collection.log",
+                         "\n".join(visible_line(line) for line in log) + "\n")
+    for note in outcome.notes:
+        say(note)
     for name, reason in outcome.failed.items():
         say(f"{name}: {reason}")
+    if not nr.inventory.hosts and not outcome.failed:
+        fail("no device to collect from")
     return outcome
 
 
@@ -356,15 +380,24 @@ def _fleet_table(outcome: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.text import Text
+
+    from .textsafe import visible_line
+
+    def cell(value: str) -> Text:  # plain text: a name like "x[/]" is not rich markup
+        return Text(visible_line(value))
+
     table = Table(title="sldiag collection", show_lines=False)
     for column in ("device", "result", "detail"):
         table.add_column(column)
     for name, result in sorted(outcome.collected.items()):
         devices = result.get("devices") or []
         worst = devices[0]["verdict"] if devices else (result.get("capture") or "")
-        table.add_row(name, "collected", worst)
+        gaps = len(result.get("gaps") or [])
+        detail = worst + (f" ({gaps} collection gap{'s' if gaps != 1 else ''})" if gaps else "")
+        table.add_row(cell(name), cell("collected"), cell(detail))
     for name, reason in sorted(outcome.failed.items()):
-        table.add_row(name, "FAILED", reason)
+        table.add_row(cell(name), cell("FAILED"), cell(reason))
     Console(stderr=True, width=160).print(table)
 
 

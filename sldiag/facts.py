@@ -255,6 +255,7 @@ class Device(Group):
     license_commands: Fact | None = fact_field()  # the licensing ones among them
     rejected_license_command: Fact | None = fact_field()  # "% Invalid input" to a licensing command
     full_config: Fact | None = fact_field("bool")  # an unfiltered show running-config is present
+    collected_by_sldiag: Fact | None = fact_field("bool")  # sldiag collect wrote this capture
 
 
 @dataclass
@@ -318,6 +319,7 @@ ROW_KINDS: dict[str, dict[str, str]] = {
     "comm_stats": {"total": "int", "success": "int", "fail": "int", "ongoing_overall": "int",
                    "ongoing_communication": "int", "last_response_date": "datetime",
                    "last_success": "datetime", "last_failure": "datetime"},
+    "collection_gaps": {},   # what sldiag collect could not read (need, commands refused)
 }
 
 
@@ -353,6 +355,7 @@ class Facts:
     call_home_status: list[Row] = field(default_factory=list)     # show call-home profile all
     stack_members: list[Row] = field(default_factory=list)  # show version table, show switch
     inventory: list[Row] = field(default_factory=list)
+    collection_gaps: list[Row] = field(default_factory=list)  # sldiag collect's header
 
     def get(self, path: str) -> Fact | None:
         if path not in FACT_KINDS:  # the table of every known path, built once below

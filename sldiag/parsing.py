@@ -29,8 +29,9 @@ regexcache.install_in_textfsm()
 EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a", "not yet set up", "not configured"}
 # What IOS prints instead of output when it refuses a command (one line each; re.M so a
 # whole output can be searched too).
-REJECTED_OUTPUT = re.compile(r"^\s*% (Invalid input detected|Incomplete command|"
-                             r"Ambiguous command|Unrecognized command)", re.M)
+REJECTED_OUTPUT = re.compile(r"^\s*(?:% (?:Invalid input detected|Incomplete command|"
+                             r"Ambiguous command|Unrecognized command|Authorization failed)|"
+                             r"Command authorization failed)", re.M)
 # It shows in the first lines of the output; the streaming reader of large captures keeps
 # those of an output it does not read only when they hold the '%'.
 REJECTION_LINES = 3
@@ -250,6 +251,13 @@ def extract_facts(device: DeviceCapture, lines: Sequence[str], catalog: Catalog,
                 and section.command in answered):
             number = section.header_line or section.lines[0][0]
             facts.device.full_config = fm.Fact(True, device.file, number, lines[number - 1])
+    if device.collection is not None:
+        header = device.collection
+        facts.device.collected_by_sldiag = fm.Fact(True, device.file, *header.line)
+        for number, text, gap in header.gaps:
+            need, _, detail = gap.partition(":")
+            facts.collection_gaps.append(fm.Row({"need": need.strip(), "detail": detail.strip()},
+                                                device.file, number, text))
     if answered:
         facts.device.commands = fm.Fact(sorted(answered), device.file, first[0], first[1])
     licensing = sorted(c for c in answered if c in catalog.licensing)

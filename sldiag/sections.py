@@ -16,6 +16,47 @@ from .capture import Capture, InputError, line_indexes
 from .catalog import Catalog
 from .limits import MAX_DEVICES_PER_FILE, MAX_MARKERS_PER_FILE
 
+# A capture sldiag collected starts with this line (JSON: the inventory name, the prompt the
+# device showed at login, the time), then one line per collection gap. The device's prompt is
+# then the only one that splits the capture: its own output cannot invent another device.
+COLLECTED_PREFIX = "! sldiag collect "
+GAP_PREFIX = "! sldiag collection gap: "
+_HEADER_LINES_MAX = 64
+
+
+@dataclass
+class CollectionHeader:
+    """What sldiag wrote above a capture it collected."""
+
+    line: tuple[int, str]                  # (1, the header line)
+    device: str                            # the inventory name
+    host: str | None                       # the hostname of the prompt seen at login
+    gaps: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, gap)
+
+
+def collection_header(lines: Sequence[str]) -> CollectionHeader | None:
+    """The header of a capture sldiag collected, if line 1 is one."""
+    import json
+
+    first = lines[0] if len(lines) else ""
+    if not first.startswith(COLLECTED_PREFIX):
+        return None
+    try:
+        data = json.loads(first[len(COLLECTED_PREFIX):])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("prompt"), str):
+        return None
+    prompt = data["prompt"].strip()
+    m = _PROMPT.match(prompt)
+    host = m["host"] if m and not m["cmd"] else None
+    header = CollectionHeader((1, first), str(data.get("device", "")), host)
+    for index in range(1, min(len(lines), _HEADER_LINES_MAX)):
+        if not lines[index].startswith(GAP_PREFIX):
+            break
+        header.gaps.append((index + 1, lines[index], lines[index][len(GAP_PREFIX):].strip()))
+    return header
+
 
 def markers_note() -> str:
     return (f"more than {MAX_MARKERS_PER_FILE:,} prompts and show-tech delimiters: later "
@@ -81,6 +122,7 @@ class DeviceCapture:
     sections: list[Section] = field(default_factory=list)
     first_line: tuple[int, str] = (1, "")
     line_ranges: list[tuple[int, int]] = field(default_factory=list)  # [start, end) indexes
+    collection: CollectionHeader | None = None  # sldiag collected it (and what it could not)
 
     def numbered_lines(self, lines: Sequence[str]) -> list[tuple[int, str]]:
         return [(i + 1, lines[i]) for start, end in self.line_ranges
@@ -100,6 +142,12 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
     """Split a capture into devices and sections; raise InputError if it was cut short."""
     lines = capture.lines
     markers = _find_markers(lines)
+    collected = collection_header(lines)
+    if collected is not None:
+        # Only the device's own prompt splits what sldiag collected (no delimiters either:
+        # no command it sends prints them).
+        own = (collected.host or "").lower()
+        markers = [m for m in markers if m.kind == "prompt" and (m.host or "").lower() == own]
     if len(markers) > MAX_MARKERS_PER_FILE:
         capture.reached(markers[MAX_MARKERS_PER_FILE].index + 1, markers_note())
         del markers[MAX_MARKERS_PER_FILE:]
@@ -109,7 +157,8 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceCapture]:
 
     def new_device(host: str | None, index: int) -> DeviceCapture:
         device = DeviceCapture(file=capture.name, prompt_hostname=host,
-                               first_line=(index + 1, lines[index] if lines else ""))
+                               first_line=(index + 1, lines[index] if lines else ""),
+                               collection=collected)
         order.append(device)
         if host:
             devices[host.lower()] = device

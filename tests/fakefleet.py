@@ -42,6 +42,30 @@ def outputs_of(sample: str, reject_missing: bool = False) -> dict[str, str]:
     return outputs
 
 
+# The preferred forms a switch of another release or privilege refuses, and the fallback that
+# then answers with the same content (parsers/collection.yaml).
+DEGRADE = {
+    "show license tech support": "show license all",
+    "show license status": "show license all",
+    "show license eventlog 7": "show license eventlog",
+    "show clock detail": "show clock",
+}
+
+
+def degraded(outputs: dict[str, str]) -> dict[str, str]:
+    """A switch that refuses the preferred forms: what they showed, a fallback shows."""
+    out = dict(outputs)
+    for preferred, fallback in DEGRADE.items():
+        if preferred in out:
+            text = out.pop(preferred)
+            if fallback == "show license all" and "show license all" not in outputs:
+                # the blocks tech support / status print are the ones show license all prints
+                out[fallback] = (out.get(fallback, "") + "\n" + text).strip("\n")
+            else:
+                out.setdefault(fallback, text)
+    return out
+
+
 def nos_file(folder: Path, name: str, outputs: dict[str, str], silent: tuple[str, ...] = ()) -> Path:
     commands = {
         "enable": {"output": None, "new_prompt": "{base_prompt}#", "help": "enable",

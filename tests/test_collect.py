@@ -13,7 +13,6 @@ from sldiag.collect import (
     CollectOptions,
     CommandRefused,
     build_nornir,
-    netmiko_extras,
     run_fleet,
     send_allowed,
 )
@@ -22,6 +21,7 @@ from .conftest import run_cli
 from .fakefleet import (
     PASSWORD,
     USER,
+    degraded,
     free_ports,
     hanging_nos_file,
     host_key,
@@ -48,18 +48,35 @@ SCENARIOS = {
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory):
-    """24 switches: three of each scenario, plus the misbehaving ones used below."""
+    """24 switches: three of each scenario (a command the sample does not show is refused),
+    one more of each that refuses the preferred forms (tech support, status, eventlog 7, clock
+    detail), plus the misbehaving ones used below."""
     folder = tmp_path_factory.mktemp("fakenos")
     key = host_key(folder)
     names = sorted(SCENARIOS)
-    ports = free_ports(len(names) * 3 + 2)
+    ports = free_ports(len(names) * 4 + 4)
     hosts, expected = {}, {}
     for i, sample in enumerate(names):
-        nos = nos_file(folder, f"nos{i}", outputs_of(sample))
+        outputs = outputs_of(sample, reject_missing=True)
+        nos = nos_file(folder, f"nos{i}", outputs)
         for copy in range(3):
             name = f"sw{i:02d}{copy}"
             hosts[name] = {"port": ports[i * 3 + copy], "nos": {"plugin": str(nos)}}
             expected[name] = SCENARIOS[sample]
+        hosts[f"dg{i:02d}"] = {"port": ports[len(names) * 3 + i], "nos": {"plugin": str(
+            nos_file(folder, f"degraded{i}", degraded(outputs)))}}
+    forged = outputs_of("03-clock-offset.session.log", reject_missing=True)
+    healthy = outputs_of("state-healthy-and-authorization-expired.two-devices.log",
+                         reject_missing=True)
+    forged["show logging"] = (forged.get("show logging", "") + "\nCORE-RTR-1#show license all\n"
+                              + healthy["show license all"])
+    hosts["forger"] = {"port": ports[-4], "nos": {"plugin": str(nos_file(folder, "forger",
+                                                                         forged))}}
+    no_eventlog = outputs_of("slup-trust-missing.session.log", reject_missing=True)
+    for command in ("show license eventlog 7", "show license eventlog"):
+        no_eventlog.pop(command, None)
+    hosts["noevents"] = {"port": ports[-3], "nos": {"plugin": str(nos_file(
+        folder, "noevents", no_eventlog))}}
     silent = hanging_nos_file(folder, outputs_of("02-try-again.session.log"),
                               hang="show license all", seconds=8)
     hosts["mute"] = {"port": ports[-2], "nos": {"plugin": str(silent)}}
@@ -81,11 +98,10 @@ def _run(fleet, names, tmp_path, password=PASSWORD, workers=12, timeout=20.0,
          known=None, accept_new_host_keys=False):
     hosts = [{"name": n, "hostname": "127.0.0.1", "port": fleet["hosts"][n]["port"]}
              for n in names]
-    opts = CollectOptions(output_dir=tmp_path, read_timeout=timeout,
+    opts = CollectOptions(output_dir=tmp_path, read_timeout=timeout, conn_timeout=10.0,
                           known_hosts=known or fleet["known"],
                           accept_new_host_keys=accept_new_host_keys)
-    nr = build_nornir(hosts=hosts, workers=workers, username=USER, password=password,
-                      extras=netmiko_extras(opts, 10.0))
+    nr = build_nornir(hosts=hosts, workers=workers, username=USER, password=password)
     return run_fleet(nr, opts)
 
 
@@ -97,7 +113,68 @@ def test_fleet_of_24_each_device_gets_its_diagnosis(fleet, tmp_path):
         (device,) = result["devices"]
         assert device["hostname"] == name
         assert fleet["expected"][name] in [f["id"] for f in device["findings"]], name
-        assert (tmp_path / f"{name}.log").read_text().startswith(f"{name}#show version")
+        lines = (tmp_path / f"{name}.log").read_text().split("\n")
+        assert lines[0].startswith('! sldiag collect {"device": "%s", "prompt": "%s#"' % (name, name))
+        gaps = [line for line in lines if line.startswith("! sldiag collection gap: ")]
+        assert lines[1 + len(gaps)] == f"{name}#show version"
+        assert len(gaps) == len(result["gaps"])
+
+
+def _ids(result):
+    (device,) = result["devices"]
+    return sorted(f["id"] for f in device["findings"])
+
+
+def test_refused_preferred_forms_fall_back_to_the_same_diagnosis(fleet, tmp_path):
+    """Each degraded switch refuses tech support, status, eventlog 7 and clock detail: the
+    fallbacks answer, the diagnosis is the one of the switch that answers everything, and no
+    refused command becomes a device warning."""
+    names = sorted(n for n in fleet["hosts"] if n.startswith("dg"))
+    full = [f"sw{n[2:]}0" for n in names]
+    outcome = _run(fleet, names + full, tmp_path)
+    assert outcome.failed == {}
+    for degraded_name, full_name in zip(names, full, strict=True):
+        got, want = outcome.collected[degraded_name], outcome.collected[full_name]
+        assert got["rejected"], degraded_name  # it did refuse the preferred forms
+        # a fallback answered each need the full switch answered (show license all, asked
+        # in place of status, may answer more)
+        assert set(got["gaps"]) <= set(want["gaps"]), degraded_name
+        assert _ids(got) == _ids(want), degraded_name
+        assert "sl-capture-license-command-rejected" not in _ids(got)
+        assert fleet["expected"][full_name] in _ids(got)
+        sent = [line.split("#", 1)[1] for line in got["text"].split("\n")
+                if line.startswith(f"{degraded_name}#") and line != f"{degraded_name}#"]
+        # a fallback is asked only after its preferred form was refused, each at most once
+        assert len(sent) == len(set(sent))
+        for refused_form in got["rejected"]:
+            assert refused_form in ALLOWED_COMMANDS
+
+
+def test_need_no_command_answers_is_a_gap_not_a_warning(fleet, tmp_path):
+    outcome = _run(fleet, ["noevents"], tmp_path)
+    result = outcome.collected["noevents"]
+    assert ("licensing event log: no answer (refused: show license eventlog 7, "
+            "show license eventlog)") in result["gaps"]
+    findings = result["devices"][0]["findings"]
+    gap = next(f for f in findings if f["id"] == "sl-capture-collection-gap")
+    assert gap["severity"] == "info"
+    quoted = [e["text"] for e in gap["evidence"]]
+    assert any(text.startswith("! sldiag collection gap: ") for text in quoted)
+    assert "slup-trust-code-missing" in [f["id"] for f in findings]
+    assert not [f for f in findings if f["category"] == "capture" and f["severity"] != "info"]
+    # the saved capture says so too, when analysed again later
+    text = (tmp_path / "noevents.log").read_text()
+    assert "\n! sldiag collection gap: licensing event log: " in text.split("\nnoevents#")[0]
+
+
+def test_a_device_cannot_invent_another_device(fleet, tmp_path):
+    """A prompt of another host printed inside a device's own output is output, not a device."""
+    outcome = _run(fleet, ["forger"], tmp_path)
+    (device,) = outcome.collected["forger"]["devices"]
+    assert device["hostname"] == "forger"
+    assert "sl-scenario-03-clock-offset" in [f["id"] for f in device["findings"]]
+    report = run_cli("analyze", "--format", "json", str(tmp_path / "forger.log"))
+    assert [d["hostname"] for d in json.loads(report.stdout)["devices"]] == ["forger"]
 
 
 def test_rejected_command_is_recorded_and_skipped(fleet, tmp_path):
@@ -105,9 +182,12 @@ def test_rejected_command_is_recorded_and_skipped(fleet, tmp_path):
     result = outcome.collected["healthy"]
     assert "show license tech support" not in result["rejected"]  # legacy plan: not asked
     assert "show license summary" in result["rejected"]             # not in the sample: refused
+    # show license all answered usage and UDI: no gap for them
+    assert not [g for g in result["gaps"] if g.startswith(("license usage", "device identity"))]
     assert "% Invalid input detected" in (tmp_path / "healthy.log").read_text()
     ids = [f["id"] for f in result["devices"][0]["findings"]]
-    assert ids == ["sl-state-registered-authorized"]  # rejected extras cost nothing else
+    # rejected extras cost nothing else than the (info) list of what could not be read
+    assert ids == ["sl-capture-collection-gap", "sl-state-registered-authorized"]
 
 
 def test_device_that_never_answers_times_out_alone(fleet, tmp_path):
@@ -123,9 +203,9 @@ def test_wrong_password(fleet, tmp_path):
 
 def test_closed_port(fleet, tmp_path):
     (port,) = free_ports(1)
-    opts = CollectOptions(output_dir=tmp_path, known_hosts=fleet["known"])
+    opts = CollectOptions(output_dir=tmp_path, known_hosts=fleet["known"], conn_timeout=5.0)
     nr = build_nornir(hosts=[{"name": "gone", "hostname": "127.0.0.1", "port": port}],
-                      username=USER, password=PASSWORD, extras=netmiko_extras(opts, 5.0))
+                      username=USER, password=PASSWORD)
     outcome = run_fleet(nr, opts)
     assert outcome.failed["gone"].startswith("connection refused")
 
@@ -223,21 +303,38 @@ def test_cli_nornir_config_and_hosts_file(fleet, tmp_path):
                    "--known-hosts", str(fleet["known"]), "-o", str(out),
                    env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
     assert proc.returncode == 0, proc.stderr.decode()[-1500:]
+    from sldiag.collect import capture_stem
+
     port = fleet["hosts"]["sw011"]["port"]
+    stem = capture_stem(f"127.0.0.1:{port}")
+    assert stem.startswith(f"127.0.0.1_{port}-")  # readable, and unique (':' is not kept)
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["collection.log", f"127.0.0.1_{port}.log", "edge.log"])
+        ["collection.log", f"{stem}.log", "edge.log"])
 
 
 def test_plan_follows_the_licensing_generation():
-    from sldiag.collect import PLAN_LEGACY, PLAN_POLICY, plan_for
+    from sldiag.collect import plan_for
 
     policy = plan_for("Cisco IOS XE Software, Version 17.09.04a\n"
                       "Smart Licensing Status: Smart Licensing Using Policy\n")
     legacy = plan_for("Cisco IOS XE Software, Version 16.12.04\n"
                       "Smart Licensing Status: UNREGISTERED/EVAL MODE\n")
-    assert "show license tech support" in policy and set(PLAN_POLICY) <= set(policy)
-    assert "show license tech support" not in legacy and set(PLAN_LEGACY) <= set(legacy)
+    assert policy.index("show license tech support") < policy.index("show license all")
+    assert legacy.index("show license all") < legacy.index("show license tech support")
+    assert policy.index("show license eventlog 7") < policy.index("show license eventlog")
     assert set(policy) <= ALLOWED_COMMANDS and set(legacy) <= ALLOWED_COMMANDS
+
+
+def test_a_plan_naming_a_command_outside_the_allow_list_is_refused(tmp_path):
+    from sldiag.collect import load_plan
+    from sldiag.resources import DataError
+
+    plan = tmp_path / "collection.yaml"
+    plan.write_text("first: show version\ncommon: [{need: x, commands: [show clock]}]\n"
+                    "plans:\n  default: [{need: y, commands: [show license all, "
+                    "'configure terminal']}]\n")
+    with pytest.raises(DataError, match="'configure terminal' is not in sldiag's allow-list"):
+        load_plan(plan)
 
 
 def test_cli_hosts_without_a_username_is_a_clear_error():

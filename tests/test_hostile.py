@@ -338,8 +338,13 @@ def test_collected_captures_are_private_and_sanitised(tmp_path):
                 return "Cisco IOS XE Software, Version 17.09.04a\nSW1 uptime is 3 weeks"
             return ""
 
-    host = SimpleNamespace(name="SW1", get=lambda key: None,
-                           get_connection=lambda *_: FakeConnection())
+    from nornir.core.inventory import Host
+
+    class FakeHost(Host):
+        def get_connection(self, *_):
+            return FakeConnection()
+
+    host = FakeHost(name="SW1", hostname="192.0.2.1", platform="cisco_xe")
     task = SimpleNamespace(host=host, nornir=SimpleNamespace(config=None))
     for show_secrets in (False, True):
         folder = tmp_path / str(show_secrets)

@@ -384,6 +384,16 @@ def session(host: str, commands: list[tuple[str, str]], trailing_prompt: bool = 
     return "\n".join(out) + "\n"
 
 
+def collected(device: str, prompt: str, commands: list[tuple[str, str]],
+              gaps: list[str] = ()) -> str:
+    """A capture as `sldiag collect` writes it: its header line, its gaps, the session."""
+    import json
+
+    header = json.dumps({"device": device, "prompt": prompt, "at": "2024-03-01T09:30:05Z"})
+    lines = [f"! sldiag collect {header}"] + [f"! sldiag collection gap: {g}" for g in gaps]
+    return "\n".join(lines) + "\n" + session(prompt.rstrip("#>"), commands)
+
+
 def show_tech(host: str, commands: list[tuple[str, str]], header: bool = True) -> str:
     out = [f"{host}#show tech-support license", ""] if header else []
     for command, output in commands:
@@ -709,6 +719,9 @@ def rule_examples() -> dict[str, str | bytes]:
     ex["capture-license-command-rejected/negative-classic-answered.txt"] = session("c3850-old", [
         ("show license all", "                      ^\n% Invalid input detected at '^' marker.\n"),
         ("show license", classic_show_license())])
+    refused = "                      ^\n% Invalid input detected at '^' marker.\n"
+    ex["capture-license-command-rejected/negative-collected-by-sldiag.txt"] = collected(
+        "c3850-old", "c3850-old#", [("show license all", refused), ("show license status", refused)])
     ex["capture-no-licensing-output/positive-interfaces-only.txt"] = session(
         sw.hostname, [("show interfaces status", show_interfaces_status())])
     return ex
@@ -1048,6 +1061,23 @@ def slup_examples() -> dict[str, str | bytes]:
     now = "Mar 01 09:30:02 2024 UTC"
     ex["slup/healthy-smart-tech-support.txt"] = session(host, [
         ("show license tech support", slup_tech_support(Slup(), SW17, now, HEALTHY_COMM))])
+    tech = slup_tech_support(Slup(), SW17, now, HEALTHY_COMM)
+    refused = "                         ^\n% Invalid input detected at '^' marker.\n"
+    ex["capture-collection-gap/positive-eventlog-refused.txt"] = collected(
+        "access-17", f"{host}#", [("show license tech support", tech),
+                                  ("show license eventlog 7", refused),
+                                  ("show license eventlog", refused)],
+        gaps=["licensing event log: no answer (refused: show license eventlog 7, "
+              "show license eventlog)"])
+    ex["capture-collection-gap/negative-fallback-answered.txt"] = collected(
+        "access-17", f"{host}#", [("show license tech support", refused),
+                                  ("show license status", refused),
+                                  ("show license all", tech)])
+    # A device printing a forged prompt and another device's output inside its own.
+    ex["capture-collection-gap/negative-forged-prompt-in-output.txt"] = collected(
+        "access-17", f"{host}#", [("show license tech support", tech),
+                                  ("show logging", "Syslog logging: enabled\nCORE-RTR-1#show license status\n"
+                                   + slup_status(Slup()))])
     ex["slup/healthy-cslu-status.txt"] = session(host, [("show license status", slup_status(Slup(
         transport="cslu", cslu_address="http://10.20.30.40:8182/cslu/v1/pi",
         trust=[("Active: PID:C9300-24P,SN:FOC2410X1AB", "Jan 09 15:41:02 2024 UTC")])))])
