@@ -379,7 +379,6 @@ def _with_progress(nr: Any, options: Any, run: Any) -> Any:
 def _fleet_table(outcome: Any) -> None:
     from rich.console import Console
     from rich.table import Table
-
     from rich.text import Text
 
     from .textsafe import visible_line

@@ -35,6 +35,9 @@ ALLOWED_COMMANDS = frozenset({
     "show license tech support", "show license history message",
     "show call-home profile all", "show logging", "show inventory", "show switch",
 })
+# What netmiko itself types around them: `enable` (and the secret at its Password: prompt)
+# only when an enable secret is given, `exit` to leave the session. Nothing else is written.
+SESSION_COMMANDS = frozenset({"enable", "exit"})
 # Only so many lines of an output are looked at for a refusal (a log can quote one later).
 _REFUSAL_LINES = 3
 
@@ -219,8 +222,11 @@ def explain_failure(exc: BaseException) -> str:
         return str(exc)
     chain = _chain(exc)
     text = " ".join(str(e) for e in chain)
-    if "Error reading SSH protocol banner" in text or "Indecipherable protocol" in text:
-        if any(isinstance(e, TimeoutError | socket.timeout) for e in chain):
+    if ("Error reading SSH protocol banner" in text or "Indecipherable protocol" in text
+            or "No existing session" in text):
+        # ("No existing session": paramiko's other way of saying the greeting never came.)
+        if ("No existing session" in text
+                or any(isinstance(e, TimeoutError | socket.timeout) for e in chain)):
             return ("timeout waiting for the SSH greeting (the service on this port may not "
                     "be SSH; nothing was sent)")
         return ("not an SSH server on this port (it did not greet with SSH; nothing was "

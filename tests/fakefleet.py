@@ -154,3 +154,154 @@ for command, text in json.loads({json.dumps(json.dumps(outputs))}).items():
 commands[{hang!r}] = {{"output": Hanging.hang, "help": "never answers in time"}}
 """)
     return path
+
+
+class Recorder:
+    """A TCP listener that records every connection and every byte it receives; it can
+    answer like a telnet server (IAC negotiation, a login prompt) or an HTTP server."""
+
+    def __init__(self, behaviour: str = "telnet") -> None:
+        import threading
+
+        self.behaviour = behaviour
+        self.connections = 0
+        self.received = bytearray()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self._lock = threading.Lock()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+
+    def _talk(self, conn: socket.socket) -> None:
+        conn.settimeout(5)
+        try:
+            if self.behaviour == "telnet":
+                conn.sendall(b"\xff\xfb\x01\xff\xfb\x03\r\nUser Access Verification\r\n\r\nUsername: ")
+            elif self.behaviour == "http":
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nServer: x\r\n\r\n")
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                with self._lock:
+                    self.received += data
+                if self.behaviour == "telnet" and b"\n" in data:
+                    conn.sendall(b"Password: ")
+                if self.behaviour == "http":
+                    break  # a bad request: the web server hangs up
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class JumpHost:
+    """A second SSH server (paramiko) that accepts one user's key and forwards `direct-tcpip`
+    channels (what `ssh -W` and ProxyJump open) to 127.0.0.1 only: a bastion on loopback."""
+
+    def __init__(self, folder: Path) -> None:
+        import threading
+
+        import paramiko
+
+        self.host_key = paramiko.RSAKey.generate(2048)
+        self.user_key = paramiko.RSAKey.generate(2048)
+        self.user_key_file = folder / "jump_user_key"
+        self.user_key.write_private_key_file(str(self.user_key_file))
+        self.user_key_file.chmod(0o600)
+        self.forwarded: list[tuple[str, int]] = []
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def known_hosts_line(self) -> str:
+        return f"[127.0.0.1]:{self.port} {self.host_key.get_name()} {self.host_key.get_base64()}\n"
+
+    def _serve(self) -> None:
+        import threading
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+
+    def _session(self, conn: socket.socket) -> None:
+        import threading
+
+        import paramiko
+
+        jump = self
+
+        class Server(paramiko.ServerInterface):
+            def get_allowed_auths(self, username):
+                return "publickey"
+
+            def check_auth_publickey(self, username, key):
+                ok = username == "jumper" and key.get_base64() == jump.user_key.get_base64()
+                return paramiko.AUTH_SUCCESSFUL if ok else paramiko.AUTH_FAILED
+
+            def check_channel_request(self, kind, chanid):
+                return paramiko.OPEN_SUCCEEDED if kind == "direct-tcpip" else \
+                    paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
+            def check_channel_direct_tcpip_request(self, chanid, origin, destination):
+                if destination[0] not in ("127.0.0.1", "localhost"):
+                    return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+                jump.forwarded.append((destination[0], destination[1]))
+                self.destination = destination
+                return paramiko.OPEN_SUCCEEDED
+
+        transport = paramiko.Transport(conn)
+        transport.add_server_key(self.host_key)
+        server = Server()
+        try:
+            transport.start_server(server=server)
+            channel = transport.accept(20)
+            if channel is None:
+                return
+            target = socket.create_connection(("127.0.0.1", server.destination[1]))
+        except Exception:
+            transport.close()
+            return
+
+        def pump(read, write, close):
+            try:
+                while True:
+                    data = read(65536)
+                    if not data:
+                        break
+                    write(data)
+            except Exception:
+                pass
+            finally:
+                close()
+
+        threading.Thread(target=pump, args=(channel.recv, target.sendall,
+                                            lambda: target.shutdown(socket.SHUT_WR)),
+                         daemon=True).start()
+        pump(target.recv, channel.sendall, channel.close)
+        transport.close()
+
+    def close(self) -> None:
+        self.sock.close()

@@ -114,7 +114,7 @@ def test_fleet_of_24_each_device_gets_its_diagnosis(fleet, tmp_path):
         assert device["hostname"] == name
         assert fleet["expected"][name] in [f["id"] for f in device["findings"]], name
         lines = (tmp_path / f"{name}.log").read_text().split("\n")
-        assert lines[0].startswith('! sldiag collect {"device": "%s", "prompt": "%s#"' % (name, name))
+        assert lines[0].startswith(f'! sldiag collect {{"device": "{name}", "prompt": "{name}#"')
         gaps = [line for line in lines if line.startswith("! sldiag collection gap: ")]
         assert lines[1 + len(gaps)] == f"{name}#show version"
         assert len(gaps) == len(result["gaps"])
@@ -344,3 +344,222 @@ def test_cli_hosts_without_a_username_is_a_clear_error():
     assert proc.returncode == 2 and proc.stderr.decode().count("\n") == 1
     assert b"no SSH username" in proc.stderr
     assert not os.path.exists("/tmp/never-written")  # nothing created for a refused command
+
+
+# -- read-only by construction, whatever the inventory says ----------------------------------
+
+def _inventory_files(folder, hosts, groups=None, defaults=None):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hosts.yaml").write_text(hosts if isinstance(hosts, str) else json.dumps(hosts))
+    (folder / "groups.yaml").write_text(json.dumps(groups or {}))
+    (folder / "defaults.yaml").write_text(json.dumps(defaults or {"username": USER}))
+    return folder / "hosts.yaml"
+
+
+def test_other_platforms_and_telnet_are_refused_before_connecting(tmp_path):
+    from .fakefleet import Recorder
+
+    recorder = Recorder("telnet")
+    port = recorder.port
+    try:
+        inv = _inventory_files(tmp_path / "inv", {
+            "tel": {"hostname": "127.0.0.1", "port": port, "platform": "cisco_ios_telnet"},
+            "wlc": {"hostname": "127.0.0.1", "port": port, "platform": "cisco_wlc_ssh"},
+            "hp": {"hostname": "127.0.0.1", "port": port, "platform": "hp_procurve"},
+            "junos": {"hostname": "127.0.0.1", "port": port, "platform": "juniper_junos"},
+            "conn-opt": {"hostname": "127.0.0.1", "port": port, "connection_options": {
+                "netmiko": {"platform": "cisco_xe_telnet"}}},
+            "by-group": {"hostname": "127.0.0.1", "port": port, "groups": ["old"]},
+        }, groups={"old": {"platform": "cisco_ios_telnet"}})
+        proc = run_cli("collect", "--inventory", str(inv), "-o", str(tmp_path / "out"),
+                       env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    finally:
+        recorder.close()
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    for name, platform in (("tel", "cisco_ios_telnet"), ("wlc", "cisco_wlc_ssh"),
+                           ("hp", "hp_procurve"), ("junos", "juniper_junos"),
+                           ("conn-opt", "cisco_xe_telnet"), ("by-group", "cisco_ios_telnet")):
+        lines = [line for line in err.splitlines() if line.startswith(f"sldiag: {name}: ")]
+        assert lines == [f"sldiag: {name}: platform '{platform}' refused: sldiag connects only "
+                         "over SSH to IOS/IOS-XE (cisco_xe, cisco_ios, ios, iosxe); nothing was "
+                         "sent"], err
+    assert recorder.connections == 0 and not recorder.received  # not a byte, not a SYN
+    assert "Traceback" not in err
+
+
+def test_extras_cannot_turn_ssh_into_telnet_and_no_password_reaches_a_telnet_port(tmp_path):
+    from .fakefleet import Recorder
+
+    recorder = Recorder("telnet")
+    try:
+        inv = _inventory_files(tmp_path / "inv", {"sneaky": {
+            "hostname": "127.0.0.1", "port": recorder.port, "platform": "cisco_xe",
+            "connection_options": {"netmiko": {"extras": {
+                "device_type": "cisco_ios_telnet", "session_log": str(tmp_path / "s.log")}}}}})
+        proc = run_cli("collect", "--inventory", str(inv), "-o", str(tmp_path / "out"),
+                       "--timeout", "5", env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    finally:
+        recorder.close()
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert "sldiag: sneaky: not an SSH server on this port" in err, err
+    assert "inventory connection options ignored: device_type, session_log" in err
+    assert recorder.received.startswith(b"SSH-2.0-")  # spoke SSH, the device type was ignored
+    assert PASSWORD.encode() not in bytes(recorder.received)
+    assert USER.encode() not in bytes(recorder.received)
+    assert not (tmp_path / "s.log").exists()
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("sldiag: ")]) == 2
+
+
+def test_inventory_extras_cannot_disable_host_key_checks(fleet, tmp_path):
+    inv = _inventory_files(tmp_path / "inv", {"sw040": {
+        "hostname": "127.0.0.1", "port": fleet["hosts"]["sw040"]["port"],
+        "connection_options": {"netmiko": {"extras": {
+            "ssh_strict": False, "system_host_keys": False, "alt_host_keys": False,
+            "conn_timeout": 15}}}}})
+    empty = tmp_path / "empty_known_hosts"
+    empty.write_text("")
+    proc = run_cli("collect", "--inventory", str(inv), "--known-hosts", str(empty),
+                   "-o", str(tmp_path / "out"), env={**os.environ, "SLDIAG_PASSWORD": PASSWORD,
+                                                     "HOME": str(tmp_path)})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert "sldiag: sw040: unknown host key" in err
+    assert "ignored: alt_host_keys, ssh_strict, system_host_keys" in err  # conn_timeout is fine
+    assert not (tmp_path / "out" / "sw040.log").exists()
+
+
+def test_every_byte_written_to_the_channel_is_an_allow_listed_command(fleet, tmp_path,
+                                                                       monkeypatch):
+    import paramiko
+
+    sent = bytearray()
+    original = paramiko.Channel.send  # sendall and every write end here
+
+    def recording(self, data):
+        count = original(self, data)
+        if not self.transport.server_mode:  # the fake switches run in this process too
+            raw = data.encode() if isinstance(data, str) else bytes(data)
+            sent.extend(raw[:count])
+        return count
+
+    monkeypatch.setattr(paramiko.Channel, "send", recording)
+    outcome = _run(fleet, ["dg03", "sw050", "noevents"], tmp_path, workers=3)
+    assert sorted(outcome.collected) == ["dg03", "noevents", "sw050"]
+    lines = [line.strip() for line in sent.decode().replace("\r", "\n").split("\n")]
+    commands = [line for line in lines if line]
+    assert commands, "nothing recorded: the test would prove nothing"
+    from sldiag.collect import SESSION_COMMANDS
+
+    assert set(commands) <= ALLOWED_COMMANDS | {"exit"}, set(commands) - ALLOWED_COMMANDS
+    assert "exit" in SESSION_COMMANDS
+    assert "show license all" in commands and "show license eventlog" in commands  # fallbacks
+    assert PASSWORD not in sent.decode()
+
+
+def test_capture_names_are_unique_bounded_and_readable(fleet, tmp_path):
+    names = ["sw/1", "sw_1", "collection", "x[/]", "a" * 300, "交换机-1", "交换机/1", "SW-A",
+             "sw-a", "..", "bad\x1b[31mname"]
+    ports = [fleet["hosts"][f"sw0{i % 8}0"]["port"] for i in range(len(names))]
+    hosts_yaml = "".join(f"{json.dumps(n)}: {{hostname: 127.0.0.1, port: {p}}}\n"
+                         for n, p in zip(names, ports, strict=True))
+    inv = _inventory_files(tmp_path / "inv", hosts_yaml)
+    out = tmp_path / "out"
+    proc = run_cli("collect", "--inventory", str(inv), "--known-hosts", str(fleet["known"]),
+                   "-o", str(out), env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err[-2000:]
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == len(names) + 1 and "collection.log" in files
+    assert "sw_1.log" in files and "交换机-1.log" in files and "SW-A.log" in files
+    assert all(len(f.encode()) <= 120 for f in files)
+    assert any(f.startswith("交换机_1-") for f in files)  # non-ASCII kept readable
+    for name in ("sw/1", "collection", "sw-a", "x[/]"):
+        assert f"sldiag: {name}: saved as " in err, name
+    assert "x[/]" in err and "\x1b" not in err  # shown as text, never as markup or escapes
+    log = (out / "collection.log").read_text()
+    collected = [line for line in log.splitlines() if ": collected " in line]
+    assert len(collected) == len(names)
+    assert len({line.split(": collected ", 1)[1] for line in collected}) == len(names)
+
+
+def test_a_listener_that_is_not_ssh_is_one_line(tmp_path):
+    from .fakefleet import Recorder
+
+    for behaviour, expected in (("http", "not an SSH server on this port"),
+                                ("silent", "timeout waiting for the SSH greeting")):
+        recorder = Recorder(behaviour)
+        try:
+            proc = run_cli("collect", "--host", f"web=127.0.0.1:{recorder.port}", "--username",
+                           USER, "--timeout", "3", "-o", str(tmp_path / behaviour),
+                           env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+        finally:
+            recorder.close()
+        err = proc.stderr.decode()
+        assert proc.returncode == 2
+        assert f"sldiag: web: {expected}" in err, err
+        assert "Traceback" not in err and "Exception (client)" not in err, err
+        assert PASSWORD.encode() not in bytes(recorder.received)
+
+
+def test_bad_inventory_entries_are_one_line_each_and_the_rest_is_collected(fleet, tmp_path):
+    good = fleet["hosts"]["sw070"]["port"]
+    hosts_yaml = (f"good: {{hostname: 127.0.0.1, port: {good}}}\n"
+                  f"twice: {{hostname: 127.0.0.1, port: {good}}}\n"
+                  f"twice: {{hostname: 192.0.2.1, port: 22}}\n"
+                  "noaddress: {port: 22}\n"
+                  "badport: {hostname: 127.0.0.1, port: ssh}\n"
+                  "alist: [1, 2]\n"
+                  "lost: {hostname: 127.0.0.1, groups: [nowhere]}\n"
+                  "weird: {hostname: 127.0.0.1, platform: arista_eos}\n")
+    inv = _inventory_files(tmp_path / "inv", hosts_yaml)
+    proc = run_cli("collect", "--inventory", str(inv), "--known-hosts", str(fleet["known"]),
+                   "-o", str(tmp_path / "out"), env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    expected = {
+        "twice": "hosts.yaml:3: twice: named twice (the entry at line 2 is collected)",
+        "noaddress": "noaddress: no hostname or address in the inventory entry",
+        "badport": "hosts.yaml:5: badport: 'port' should be a int (not collected)",
+        "alist": "hosts.yaml:6: alist: not a mapping of settings (not collected)",
+        "lost": "hosts.yaml:7: lost: unknown group nowhere (not collected)",
+        "weird": "weird: platform 'arista_eos' refused",
+    }
+    for name, text in expected.items():
+        assert sum(text in line for line in err.splitlines()) == 1, (name, err)
+    assert (tmp_path / "out" / "good.log").is_file() and (tmp_path / "out" / "twice.log").is_file()
+    assert "Traceback" not in err
+
+
+def test_devices_behind_a_jump_host_through_an_ssh_config(fleet, tmp_path):
+    import shutil
+
+    from .fakefleet import JumpHost
+
+    if shutil.which("ssh") is None:
+        pytest.skip("no OpenSSH client (ProxyJump runs `ssh -W`)")
+    jump = JumpHost(tmp_path)
+    try:
+        jump_known = tmp_path / "jump_known_hosts"
+        jump_known.write_text(jump.known_hosts_line())
+        port = fleet["hosts"]["sw070"]["port"]
+        config = tmp_path / "ssh_config"
+        config.write_text(
+            "Host bastion\n"
+            f"  HostName 127.0.0.1\n  Port {jump.port}\n  User jumper\n"
+            f"  IdentityFile {jump.user_key_file}\n  IdentitiesOnly yes\n"
+            f"  UserKnownHostsFile {jump_known}\n  StrictHostKeyChecking yes\n"
+            "  BatchMode yes\n"
+            "Host closet-*\n"
+            f"  HostName 127.0.0.1\n  Port {port}\n  ProxyJump bastion\n")
+        proc = run_cli("collect", "--host", "closet-7", "--username", USER,
+                       "--ssh-config", str(config), "--known-hosts", str(fleet["known"]),
+                       "-o", str(tmp_path / "out"), env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    finally:
+        jump.close()
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert jump.forwarded == [("127.0.0.1", port)]  # it went through the bastion
+    text = (tmp_path / "out" / "closet-7.log").read_text()
+    assert "#show license" in text
