@@ -100,6 +100,10 @@ def _fleet_options(func: Any) -> Any:
               help="An extra folder of rule files, added to the shipped ones.")
 @click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
+@click.option("--summary", is_flag=True,
+              help="Counts by verdict and one line per device, worst first (text, md).")
+@click.option("--min-severity", type=click.Choice(["critical", "error", "warning", "info"]),
+              help="Detail only the findings at or above this severity (verdicts unchanged).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
               show_default="all cores", help="Captures analysed in parallel (many files).")
 @click.option("--max-files", type=click.IntRange(1), default=MAX_FILES_PER_RUN,
@@ -119,7 +123,8 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
             show_secrets: bool, output: Path | None, rule_dirs: tuple[Path, ...],
             encoding: str | None, verbose: bool, attach_case: str | None,
             bundle_output: Path | None, cxd_url: str, ca_file: Path | None,
-            capture_dir: Path | None, jobs: int, max_files: int, **fleet: Any) -> None:
+            capture_dir: Path | None, jobs: int, max_files: int, summary: bool,
+            min_severity: str | None, **fleet: Any) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
@@ -163,7 +168,8 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         sys.exit(EXIT_INPUT)
     try:
         text = render(analysis.results, fmt, verbose=verbose, template=template,
-                      problems=analysis.problems())
+                      problems=analysis.problems(), min_severity=min_severity,
+                      summary_only=summary, colour=output is None and _colour_wanted())
     except Exception as exc:  # jinja2's errors, kept generic to avoid importing it here
         if template is None or not type(exc).__module__.startswith("jinja2"):
             raise
@@ -400,6 +406,75 @@ def _fleet_table(outcome: Any) -> None:
     Console(stderr=True, width=160).print(table)
 
 
+@cli.command()
+@click.argument("before")
+@click.argument("after")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the comparison to this file (atomically).")
+@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str | None) -> None:
+    """Compare two analyses of the same devices (files, folders, or two `collect` folders):
+    findings resolved and appeared, facts changed, devices new or gone.
+
+    Exit status: 0 when nothing of warning or worse appeared, 1 when something did, 2 when
+    an input is wrong or the two sides have no device in common.
+    """
+    from .diff import NothingInCommon, compare, render_diff
+    from .pipeline import analyse_paths
+    from .report import write_atomically
+
+    sides = []
+    for label, path in (("before", before), ("after", after)):
+        analysis = analyse_paths([path], None, encoding, keep_text=False)
+        report_problems(analysis.problems())
+        if not analysis.results:
+            fail(f"{path}: no device to compare on the {label} side")
+        sides.append(analysis.results)
+    try:
+        result = compare(*sides)
+    except NothingInCommon as exc:
+        fail(f"{before} and {after}: {exc}")
+    text = render_diff(result, fmt)
+    if output is not None:
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_FINDINGS if result.worse else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the JSON to this file (atomically).")
+@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--show-secrets", is_flag=True,
+              help="Keep passwords, keys and tokens in the facts (removed by default).")
+def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
+          show_secrets: bool) -> None:
+    """Print the structured facts sldiag reads, per device and per command, as JSON (like
+    `genie parse`), without the diagnosis. Keys: see the README ("sldiag parse")."""
+    import json
+
+    from .pipeline import analyse_paths
+    from .report import parse_document, write_atomically
+    from .textsafe import json_safe
+
+    analysis = analyse_paths(list(paths), None, encoding, show_secrets=show_secrets,
+                             keep_text=True)
+    report_problems(analysis.problems())
+    if not analysis.results:
+        sys.exit(EXIT_INPUT)
+    text = json_safe(json.dumps(parse_document(analysis.results), indent=2,
+                                ensure_ascii=False)) + "\n"
+    if output is not None:
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_INPUT if analysis.errors else EXIT_OK)
+
+
 @cli.group()
 def rules() -> None:
     """The knowledge base: list the rules, or test each against its own examples."""
@@ -454,6 +529,14 @@ class _file_progress:  # noqa: N801 - used as a context manager, named for what 
     def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _colour_wanted() -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org) or a
+    dumb terminal."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 def _classes(text: str) -> frozenset[str]:

@@ -73,6 +73,30 @@ def md_code(text: object) -> Safe:
     return Safe(f"{fence}{pad}{value}{pad}{fence}")
 
 
+_PLACEHOLDER = re.compile(r"<[A-Za-z][A-Za-z0-9_.:-]{0,40}>")
+
+
+def md_prose(text: object) -> Safe:
+    """A sentence for Markdown whose commands (`...`) and placeholders (<TOKEN>) are code
+    spans: every renderer shows them as written (a bare <TOKEN> reads as an HTML tag)."""
+    value = str(text)
+    pieces = value.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: no command to mark
+        pieces = [value]
+    out = []
+    for n, piece in enumerate(pieces):
+        if n % 2:
+            out.append(md_code(piece))
+            continue
+        last = 0
+        for m in _PLACEHOLDER.finditer(piece):
+            out.append(md_text(piece[last:m.start()]))
+            out.append(md_code(m.group(0)))
+            last = m.end()
+        out.append(md_text(piece[last:]))
+    return Safe("".join(out))
+
+
 def md_fence(lines: list[str]) -> tuple[str, str]:
     """The opening and closing fences of a code block holding these lines."""
     longest = max((len(run) for line in lines for run in re.findall(r"`{3,}|~{3,}", line)),

@@ -22,6 +22,8 @@ EXPECTED = {
     # The cause in the configuration is found beside the scenario (issue: causes first).
     "03-clock-offset.session.log": [
         ("SW-ACC-12", {"sl-scenario-03-clock-offset", "sl-state-evaluation", "sl-caveat-clock-untrusted"})],
+    # The same switch after the fix (NTP configured, registered): what `sldiag diff` compares.
+    "03-clock-offset.fixed.session.log": [("SW-ACC-12", {"sl-state-registered-authorized"})],
     "04-transport-not-available.crlf-more.txt": [
         ("SW-ACC-12", {"sl-scenario-04-transport-not-available", "sl-state-evaluation",
                        "sl-caveat-no-profile-for-licensing"})],

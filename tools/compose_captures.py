@@ -806,6 +806,21 @@ def samples() -> dict[str, str | bytes]:
             "*Nov 11 17:55:46.010 EST", "PKI-3-CERTIFICATE_INVALID_NOT_YET_VALID",
             "Certificate chain validation has failed.  The certificate (SN: 3D7A1F0B65C2) is not "
             "yet valid   Validity period starts on 2018-12-12:43Z"))])
+    # The same switch the next morning, after the fix the report gave (NTP, then register):
+    # `sldiag diff` of the two shows scenario #3 resolved and the state change.
+    fixed = LicenseState(
+        [("Status", "REGISTERED"), *SA, ("Export-Controlled Functionality", "ALLOWED"),
+         ("Initial Registration", "SUCCEEDED on Nov 12 09:05:31 2018 EST"),
+         ("Last Renewal Attempt", "None"), ("Next Renewal Attempt", "May 11 09:05:30 2019 EST"),
+         ("Registration Expires", "Nov 12 09:00:12 2019 EST")],
+        [("Status", "AUTHORIZED on Nov 12 09:05:40 2018 EST"),
+         ("Last Communication Attempt", "SUCCEEDED on Nov 12 09:05:40 2018 EST"),
+         ("Next Communication Attempt", "Dec 12 09:05:39 2018 EST"),
+         ("Communication Deadline", "Feb 10 09:00:17 2019 EST")])
+    out["03-clock-offset.fixed.session.log"] = session(sw.hostname, [
+        ("show clock", show_clock("09:12:40.118 EST Mon Nov 12 2018")),
+        ("show running-config", running_config(sw)),
+        ("show license status", show_license_status(sw, fixed))])
     out["04-transport-not-available.crlf-more.txt"] = crlf_with_more(legacy_session(
         sw, "scenario-04", "21:45:12.880 CST Sat Mar 09 2019",
         extra=[("show running-config | section call-home", CALL_HOME_CUSTOM_NO_SL + "\n")], logs=[

@@ -1,0 +1,222 @@
+"""Before and after: the same devices analysed twice (a fix applied, collected again).
+
+Devices are paired by hostname, else by serial number; for each pair the findings that went
+away (resolved) or came (appeared), and the licensing facts that changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .engine import DeviceResult, trust_code_installed
+
+DIFF_SCHEMA_VERSION = "1"
+# The facts a fix changes, compared in this order (the verdict's class first).
+COMPARED_FACTS = (
+    "licensing.mode", "registration.status", "authorization.status",
+    "registration.expires", "authorization.communication_deadline",
+    "usage_reporting.last_ack_received", "usage_reporting.next_ack_deadline",
+    "transport.type", "trust.code_installed", "version.software",
+)
+_SERIOUS = frozenset({"critical", "error", "warning"})
+
+
+class NothingInCommon(Exception):
+    """The two sides share no device: nothing to compare."""
+
+
+@dataclass
+class DeviceDiff:
+    hostname: str | None
+    status: str                                   # changed | unchanged | new | gone
+    resolved: list[str] = field(default_factory=list)
+    appeared: list[str] = field(default_factory=list)
+    facts_changed: list[dict[str, Any]] = field(default_factory=list)
+    appeared_serious: list[str] = field(default_factory=list)  # warning or worse
+    before: DeviceResult | None = None
+    after: DeviceResult | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hostname": self.hostname, "status": self.status, "resolved": self.resolved,
+                "appeared": self.appeared, "facts_changed": self.facts_changed}
+
+
+@dataclass
+class Diff:
+    devices: list[DeviceDiff]
+    notes: list[str]
+
+    @property
+    def worse(self) -> bool:
+        """Whether something of warning or worse appeared (a new device's included)."""
+        return any(d.appeared_serious for d in self.devices)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema_version": DIFF_SCHEMA_VERSION,
+                "devices": [d.to_json() for d in self.devices], "notes": self.notes}
+
+
+def serial_of(result: DeviceResult) -> str | None:
+    value = result.facts.value("udi.sn") or result.facts.value("version.serial")
+    return str(value).upper() if value else None
+
+
+def _fact(result: DeviceResult, name: str) -> Any:
+    if name == "licensing.mode":
+        return result.mode
+    if name == "trust.code_installed":
+        return trust_code_installed(result.facts)
+    return result.facts.value(name)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _latest(results: list[DeviceResult], side: str, notes: list[str]
+            ) -> tuple[dict[str, DeviceResult], dict[str, DeviceResult]]:
+    """One result per device on a side (by hostname, else serial): seen twice, the later
+    capture (by its clock, else the later input) wins, and a note says so."""
+    by_name: dict[str, DeviceResult] = {}
+    by_serial: dict[str, DeviceResult] = {}
+    for result in results:
+        key = (result.hostname or "").lower()
+        table, shown = (by_name, result.hostname) if key else (by_serial, serial_of(result))
+        key = key or (serial_of(result) or "")
+        if not key:
+            notes.append(f"{side}: {result.source}: a device with no hostname or serial "
+                         "cannot be paired (left out)")
+            continue
+        if key in table:
+            kept, dropped = _later(table[key], result)
+            notes.append(f"{side}: {shown} is in {table[key].source} and {result.source}: "
+                         f"compared as in {kept.source} (the later capture)")
+            table[key] = kept
+            del dropped
+        else:
+            table[key] = result
+    return by_name, by_serial
+
+
+def _later(first: DeviceResult, second: DeviceResult) -> tuple[DeviceResult, DeviceResult]:
+    if first.reference_time and second.reference_time:
+        try:
+            if first.reference_time[0] > second.reference_time[0]:
+                return first, second
+        except TypeError:
+            pass
+    return second, first
+
+
+def compare(before: list[DeviceResult], after: list[DeviceResult]) -> Diff:
+    notes: list[str] = []
+    names_before, serials_before = _latest(before, "before", notes)
+    names_after, serials_after = _latest(after, "after", notes)
+    left = list(names_before.values()) + list(serials_before.values())
+
+    def take(match: Any) -> DeviceResult | None:
+        for index, candidate in enumerate(left):
+            if match(candidate):
+                return left.pop(index)
+        return None
+
+    paired: list[tuple[DeviceResult | None, DeviceResult | None]] = []
+    for new in list(names_after.values()) + list(serials_after.values()):
+        old = None
+        if new.hostname:
+            name = new.hostname.lower()
+            old = take(lambda o, name=name: (o.hostname or "").lower() == name)
+        serial = serial_of(new)
+        if old is None and serial:  # a renamed switch keeps its serial
+            old = take(lambda o, serial=serial: serial_of(o) == serial)
+        paired.append((old, new))
+    paired += [(old, None) for old in left]
+    if not any(old is not None and new is not None for old, new in paired):
+        raise NothingInCommon("the two sides have no device in common (paired by hostname, "
+                              "then serial): nothing to compare")
+    devices = [_device_diff(old, new) for old, new in paired]
+    order = {"changed": 0, "new": 1, "gone": 2, "unchanged": 3}
+    devices.sort(key=lambda d: (order[d.status], (d.hostname or "").lower()))
+    return Diff(devices, notes)
+
+
+def _device_diff(old: DeviceResult | None, new: DeviceResult | None) -> DeviceDiff:
+    hostname = (new or old).hostname if (new or old) else None  # type: ignore[union-attr]
+    if hostname is None:
+        hostname = serial_of(new or old)  # type: ignore[arg-type]
+    if old is None or new is None:
+        present = new or old
+        assert present is not None
+        ids = [f.rule_id for f in present.findings]
+        diff = DeviceDiff(hostname, "new" if old is None else "gone", before=old, after=new)
+        if old is None:
+            diff.appeared = ids
+            diff.appeared_serious = [f.rule_id for f in present.findings
+                                     if f.severity in _SERIOUS]
+        else:
+            diff.resolved = ids
+        return diff
+    before_ids = {f.rule_id for f in old.findings}
+    after_ids = {f.rule_id: f for f in new.findings}
+    diff = DeviceDiff(hostname, "unchanged", before=old, after=new)
+    diff.resolved = sorted(before_ids - set(after_ids))
+    diff.appeared = sorted(set(after_ids) - before_ids)
+    diff.appeared_serious = [i for i in diff.appeared if after_ids[i].severity in _SERIOUS]
+    for name in COMPARED_FACTS:
+        was, now = _shown(_fact(old, name)), _shown(_fact(new, name))
+        if was != now:
+            diff.facts_changed.append({"fact": name, "before": was, "after": now})
+    if diff.resolved or diff.appeared or diff.facts_changed:
+        diff.status = "changed"
+    return diff
+
+
+def render_diff(diff: Diff, fmt: str) -> str:
+    """text, md or json."""
+    import json
+
+    from .textsafe import json_safe, md_code, md_text, visible
+
+    if fmt == "json":
+        return json_safe(json.dumps(diff.to_json(), indent=2, ensure_ascii=False)) + "\n"
+    counts: dict[str, int] = {}
+    for d in diff.devices:
+        counts[d.status] = counts.get(d.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    md = fmt == "md"
+    esc = md_text if md else visible
+    out = [("# " if md else "") + f"sldiag diff - {len(diff.devices)} device"
+           f"{'s' if len(diff.devices) != 1 else ''}: {summary}", ""]
+
+    def title(rule_id: str, result: DeviceResult | None) -> str:
+        for f in (result.findings if result else []):
+            if f.rule_id == rule_id:
+                return f"{md_code(rule_id) if md else rule_id} [{f.severity}] {esc(f.label)}"
+        return md_code(rule_id) if md else rule_id
+
+    for d in diff.devices:
+        name = esc(d.hostname or "(unnamed device)")
+        out.append(f"## {name}: {d.status}" if md else f"== {name}: {d.status}")
+        if md:
+            out.append("")
+        bullet = "- " if md else "   "
+        for rule_id in d.resolved:
+            out.append(f"{bullet}resolved: {title(rule_id, d.before)}")
+        for rule_id in d.appeared:
+            out.append(f"{bullet}appeared: {title(rule_id, d.after)}")
+        for change in d.facts_changed:
+            fact = md_code(change["fact"]) if md else change["fact"]
+            was, now = (esc("(not shown)" if v is None else v)
+                        for v in (change["before"], change["after"]))
+            out.append(f"{bullet}{fact}: {was} -> {now}")
+        if d.after is not None and d.status != "gone":
+            from .report import verdict
+
+            out.append(f"{bullet}verdict now: {esc(verdict(d.after))}")
+        out.append("")
+    for note in diff.notes:
+        out.append(f"{'- ' if md else ''}note: {esc(note)}")
+    return "\n".join(out).rstrip("\n") + "\n"
