@@ -172,6 +172,14 @@ def step_parts(step: str) -> list[tuple[str, str]]:
     return parts
 
 
+def prose_parts(text: str) -> list[tuple[str, str]]:
+    """A sentence as prose and commands (`...`), every character kept (for inline code)."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: no command to mark
+        return [("text", text)]
+    return [("cli" if n % 2 else "text", piece) for n, piece in enumerate(pieces) if piece]
+
+
 def facts_table(result: DeviceResult) -> list[tuple[str, str, str]]:
     """(fact, value, file:line) for every fact the capture showed."""
     from .facts import human
@@ -485,7 +493,7 @@ def timeline_svg(results: list[DeviceResult], width: int = 1000) -> Any:
     days = [d["days"] for _, _, marks in rows for d in marks]
     low = max(-365, min(-14, min(days) - 7))
     high = min(1100, max(30, max(days) + 7))
-    label_w, right, top, row_h = 200, 20, 46, 22
+    label_w, right, top, row_h = 200, 20, 58, 22
     plot = width - label_w - right
     height = top + row_h * len(rows) + 30
 
@@ -592,7 +600,7 @@ def render(results: list[DeviceResult], fmt: str, verbose: bool = False,
                        summary_table=lambda rs: summary_table(rs, width),
                        timeline=timeline_svg,
                        verbose=verbose, summary_rows=summary_rows, summary_of=summary_of,
-                       excerpts=excerpts, step_parts=step_parts,
+                       excerpts=excerpts, step_parts=step_parts, prose_parts=prose_parts,
                        facts_table=facts_table,
                        raw_sections=raw_sections, document=to_json_document(results, problems),
                        clock_line=clock_line, fence_for=md_fence, problems=problems,

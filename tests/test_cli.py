@@ -210,10 +210,12 @@ def test_several_devices_start_with_a_summary_table():
     proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log")
     lines = proc.stdout.decode().splitlines()
     assert lines[0] == "Smart Licensing diagnosis - sldiag 0.1.0 - 2 devices"
-    assert lines[1].split() == ["DEVICE", "SOURCE", "STATE", "VERDICT"]
-    assert lines[2].split()[:3] == ["SW-ACC-21", "samples/state-healthy-and-authorization-expired.two-devices.log",
-                                    "REGISTERED/AUTHORIZED"]
+    assert lines[1] == "ERROR 1   OK 1"
+    assert lines[2].split() == ["SEVERITY", "DEVICE", "STATE", "VERDICT"]
+    # worst first: the broken switch before the healthy one, whatever the file order
+    assert lines[3].split()[:3] == ["ERROR", "SW-ACC-22", "REGISTERED/AUTHORIZATION"]
     assert "ERROR - Scenario #5" in lines[3]
+    assert lines[4].split()[:3] == ["OK", "SW-ACC-21", "REGISTERED/AUTHORIZED"]
 
 
 def test_own_template(tmp_path):
@@ -231,7 +233,7 @@ def test_markdown_report():
     proc = run_cli("analyze", "--format", "md", "samples/state-healthy-and-authorization-expired.two-devices.log")
     out = proc.stdout.decode()
     assert out.startswith("# Smart Licensing diagnosis")
-    assert "| Device | Source | Mode | State | Verdict |" in out
+    assert "| Severity | Device | State | Verdict |" in out
     assert "## SW-ACC-22" in out and "`license smart renew auth`" in out
     # the cited line, marked, with its own two-space indent
     assert ">    93    Status: AUTHORIZATION EXPIRED on May 30 13:07:02 2019 UTC" in out
@@ -251,4 +253,5 @@ def test_jobs_give_the_same_report_in_the_same_order(tmp_path):
     assert len(devices) == 3 * (len(list(SAMPLES.iterdir())) + 1)
     assert [d["source"] for d in devices] == sorted(d["source"] for d in devices)
     text = run_cli("analyze", "--jobs", "2", str(tmp_path)).stdout.decode()
-    assert f"{len(devices)} devices (summary)" in text  # the table again at the end
+    counts = text.splitlines()[1]  # counts by verdict under the title, then the table
+    assert sum(int(n) for n in counts.split()[1::2]) == len(devices)

@@ -48,6 +48,92 @@ def test_html_renders_findings_and_evidence_in_chromium(tmp_path):
                  "offset beyond the allowed tolerance limit",
                  "license smart renew auth"):
         assert text in dom, text
-    # Cited lines are marked, and next steps give commands as blocks of their own.
+    # Cited lines are marked, and next steps give commands inline, in the sentence.
     assert re.search(r'class="hit"><span class="ln">\s*\d+ &gt; ', proc.stdout.decode())
-    assert '<pre class="cli"><code>clock calendar-valid</code></pre>' in dom
+    assert re.search(r'<li>[^\n]*? and trust it: <code class="cli">clock calendar-valid</code></li>', dom)
+    assert '<pre class="cli">' not in dom
+
+
+def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and rows of RGB(A) pixels of a non-interlaced 8-bit PNG (Chromium's)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and colour in (2, 6)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b = previous[x]
+            c = previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line[i:i + 3]) for i in range(0, stride, channels))
+        rows[-1] = list(rows[-1])
+        previous = line
+    return width, height, rows
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_fleet_dashboard_and_deadline_timeline_in_chromium(tmp_path):
+    """A screenshot of the dashboard: the counts, the table worst first, and the timeline's
+    deadline dots (one colour per kind) and its 'today' line are on the page as drawn."""
+    report = _report(tmp_path, "samples/state-healthy-and-authorization-expired.two-devices.log",
+                     "samples/slup-ack-overdue.crlf-more.txt",
+                     "samples/01-product-already-registered.showtech.txt")
+    text = report.read_text()
+    # The dashboard comes first: cards, then the sortable table (worst first), then the timeline.
+    assert text.index('class="cards"') < text.index('id="fleet-table"') < text.index("<svg")
+    table = text[text.index('id="fleet-table"'):text.index("</table>", text.index('id="fleet-table"'))]
+    assert table.index("SW-ACC-41") < table.index("SW-ACC-21")  # ERROR before OK
+    # two registered switches (communication deadline, registration expiry), one ACK deadline,
+    # one evaluation end (its clock + the evaluation remaining)
+    assert text.count('class="deadline"') == 2 * 2 + 1 + 1
+    shot = tmp_path / "dashboard.png"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1300,1400",
+         f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120)
+    width, height, rows = _png_pixels(shot.read_bytes())
+    assert (width, height) == (1300, 1400)
+    seen = {pixel for row in rows for pixel in row}
+
+    def near(rgb: str) -> bool:
+        want = bytes.fromhex(rgb)
+        return any(all(abs(p[i] - want[i]) <= 6 for i in range(3)) for p in seen)
+
+    # the card borders / badges and every kind of deadline dot drawn with its colour
+    for colour in ("b3261e", "1f7a3a",                      # ERROR and OK cards
+                   "b45309", "b91c1c", "1d4ed8", "7c3aed"):  # ACK, communication, expiry, eval
+        assert near(colour), colour
+    # the 'today' line: a vertical run of the ink colour (#111827) in the timeline
+    dark = bytes.fromhex("111827")
+    columns = {}
+    for y, row in enumerate(rows):
+        for x, p in enumerate(row):
+            if all(abs(p[i] - dark[i]) <= 6 for i in range(3)):
+                columns.setdefault(x, []).append(y)
+    assert any(len(ys) >= 60 for ys in columns.values())
