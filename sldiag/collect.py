@@ -260,8 +260,10 @@ def explain_failure(exc: BaseException) -> str:
 # (netmiko device types; `ios`/`iosxe` are the names NAPALM and Scrapli inventories use).
 # Telnet or another platform's driver would send the password in clear, or set-up commands
 # outside the allow-list, before sldiag could refuse anything.
+# Names are compared in lower case with '-' read as '_' (NetBox slugs such as `cisco-ios-xe`).
 PLATFORMS = {"cisco_xe": "cisco_xe", "cisco_ios": "cisco_ios", "ios": "cisco_xe",
-             "iosxe": "cisco_xe"}
+             "iosxe": "cisco_xe", "ios_xe": "cisco_xe", "cisco_ios_xe": "cisco_xe",
+             "cisco_iosxe": "cisco_xe"}
 # Connection extras an inventory may set: timeouts and how to authenticate. Anything else
 # (host-key checks, device type, SSH config, session logs, sockets) is sldiag's to decide.
 INVENTORY_EXTRAS = frozenset({
@@ -295,7 +297,7 @@ def connection_for(host: Any, options: CollectOptions) -> tuple[Any, list[str]]:
 
     params = host.get_connection_parameters("netmiko")
     given = params.platform or "cisco_xe"
-    platform = PLATFORMS.get(str(given).strip().lower())
+    platform = PLATFORMS.get(str(given).strip().lower().replace("-", "_"))
     if platform is None:
         raise CollectError(f"platform '{given}' refused: sldiag connects only over SSH to "
                            "IOS/IOS-XE (cisco_xe, cisco_ios, ios, iosxe); nothing was sent")

@@ -356,6 +356,23 @@ def _inventory_files(folder, hosts, groups=None, defaults=None):
     return folder / "hosts.yaml"
 
 
+def test_platform_names_of_ios_xe_are_accepted_and_nothing_else():
+    from nornir.core.inventory import Host
+
+    from sldiag.collect import CollectError, connection_for
+
+    options = CollectOptions()
+    for given, used in (("cisco_xe", "cisco_xe"), ("ios", "cisco_xe"), ("IOSXE", "cisco_xe"),
+                        ("cisco-ios-xe", "cisco_xe"), ("cisco_ios", "cisco_ios"), (None, "cisco_xe")):
+        allowed, _ = connection_for(Host(name="h", hostname="192.0.2.1", platform=given), options)
+        assert allowed.platform == used, given
+        assert allowed.extras["ssh_strict"] is True and allowed.extras["system_host_keys"] is True
+    for given in ("cisco_ios_telnet", "cisco_xe_telnet", "telnet", "cisco_wlc_ssh", "hp_procurve",
+                  "linux", "autodetect", "cisco_ios_serial", "generic"):
+        with pytest.raises(CollectError, match="refused"):
+            connection_for(Host(name="h", hostname="192.0.2.1", platform=given), options)
+
+
 def test_other_platforms_and_telnet_are_refused_before_connecting(tmp_path):
     from .fakefleet import Recorder
 
