@@ -580,3 +580,19 @@ def test_devices_behind_a_jump_host_through_an_ssh_config(fleet, tmp_path):
     assert jump.forwarded == [("127.0.0.1", port)]  # it went through the bastion
     text = (tmp_path / "out" / "closet-7.log").read_text()
     assert "#show license" in text
+
+
+def test_host_lists_name_bad_lines_and_duplicates_one_line_each(tmp_path):
+    from sldiag.collect import inventory_problems, read_host_list
+
+    listing = tmp_path / "switches.txt"
+    listing.write_text("a=192.0.2.1\nb=192.0.2.2:ssh\na=192.0.2.3\n=:\n192.0.2.4:2222\n")
+    problems: list[str] = []
+    hosts = read_host_list(listing, problems)
+    assert problems == [
+        "switches.txt:2: '192.0.2.2:ssh': port 'ssh' is not a TCP port number (not collected)",
+        "switches.txt:4: ':': port '' is not a TCP port number (not collected)"]
+    nr = build_nornir(hosts=hosts, username=USER, password=PASSWORD)
+    assert sorted(nr.inventory.hosts) == ["192.0.2.4:2222", "a"]
+    assert inventory_problems(nr) == ["a: named twice (the first one is collected)"]
+    assert nr.inventory.hosts["a"].hostname == "192.0.2.1"
