@@ -226,6 +226,12 @@ def _find_markers(lines: Sequence[str]) -> list[Marker]:
     return markers
 
 
+def has_residue(buf: bytes, start: int, end: int) -> bool:
+    """Whether the raw line ``buf[start:end]`` holds terminal residue that cleaning removes
+    (so its text may say what its bytes do not)."""
+    return _RESIDUE_RE.search(buf, start, end) is not None
+
+
 def may_be_prompt(buf: bytes, start: int, at: int, end: int) -> bool:
     """Whether the raw line ``buf[start:end]``, whose first '#' or '>' is at ``at``, can be a
     prompt once cleaned; False only when :func:`marker_of` would say no."""

@@ -59,6 +59,7 @@ from .sections import (
     PROMPT_CHARS,
     PROMPT_LINES,
     Marker,
+    has_residue,
     marker_of,
     markers_note,
     may_be_prompt,
@@ -421,7 +422,12 @@ class _Scanner:
                 self.kept_bytes += len(text)
                 self._enter_section(index, marker.typed)
             else:
-                self._take_line(index, text, bool(kinds & _SCOPE))
+                wanted = bool(kinds & _SCOPE)
+                if not wanted and has_residue(buf, start, stop):
+                    # Residue inside a line (an escape between '%' and the tag) hides it from
+                    # the byte search; its cleaned text decides, as a whole read does.
+                    wanted = any(scope.filter.search(text) for scope in self.catalog.line_scopes)
+                self._take_line(index, text, wanted)
             index += 1 if buf[stop - 1:stop] == b"\n" else 0
             pos = stop
         self._region(buf, pos, end, index)

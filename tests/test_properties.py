@@ -143,3 +143,23 @@ def test_clean_text_keeps_one_entry_per_line():
         assert len(capture.lines) == len(expected)
 
     check()
+
+
+def test_residue_inside_a_log_tag_reads_the_same_streaming(tmp_path_factory):
+    """An ANSI escape between '%' and the tag hid the line from the streaming reader's byte
+    search (found by test_terminal_residue_anywhere)."""
+    data = (b"\x08SW-ACC-12#\r\nshow logging | include CALL_HOME|SMART_LIC\n"
+            b"*Sep 18 08:20:11.402 UTC: %\x1b[1;31mCALL_HOME-3-HTTP_REQUEST_FAILED: Call-Home "
+            b"HTTP request failed (ERR 207 : Connection time out)\n"
+            b"*Sep 18 09:20:14.005 UTC: %SMART_LIC-6-AUTH_RENEW_SUCCESS: Authorization renewal "
+            b"with the Cisco Smart Software Manager or satellite. State=Authorized for udi "
+            b"PID:C9300-48P,SN:FOC2224X0AB\nSW-ACC-12#\n")
+    analyse_bytes(tmp_path_factory, data)
+    assert "(2 log messages)" in outcome(lambda: streaming.read_capture(
+        str(_write(tmp_path_factory, data)), KNOWLEDGE.catalog, large_bytes=0, chunk_bytes=7))
+
+
+def _write(tmp_path_factory, data: bytes):
+    path = tmp_path_factory.mktemp("r") / "capture.txt"
+    path.write_bytes(data)
+    return path
