@@ -148,7 +148,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
             folder = capture_dir
         folder.mkdir(parents=True, exist_ok=True)
         outcome = _run_fleet(fleet, folder, analyse=False, show_secrets=show_secrets)
-        unreachable = sorted(outcome.failed)
+        unreachable = sorted(outcome.failed) + outcome.left_out
         paths = tuple(paths) + tuple(r["capture"] for r in outcome.collected.values())
         if not paths:
             sys.exit(EXIT_INPUT)
@@ -280,7 +280,7 @@ def collect(output_dir: Path, show_secrets: bool, **fleet: Any) -> None:
     """Collect the licensing commands from switches (read-only) into capture files, readable
     by you only (0600), secrets removed unless --show-secrets."""
     outcome = _run_fleet(fleet, output_dir, analyse=False, show_secrets=show_secrets)
-    sys.exit(EXIT_INPUT if outcome.failed else EXIT_OK)
+    sys.exit(EXIT_INPUT if outcome.failed or outcome.left_out else EXIT_OK)
 
 
 def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
@@ -338,7 +338,7 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)
     outcome = _with_progress(nr, options, run_fleet)
-    outcome.notes[:0] = problems
+    outcome.left_out[:0] = problems
     _fleet_table(outcome)
     if output_dir is not None:
         from .report import write_atomically
@@ -350,9 +350,12 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
                 f" (refused: {', '.join(r['rejected'])})" if r["rejected"] else ""))
             log += [f"{name}: collection gap: {gap}" for gap in r.get("gaps", [])]
         log += [f"{name}: FAILED: {reason}" for name, reason in outcome.failed.items()]
-        log = sorted(log) + [f"note: {note}" for note in outcome.notes]
+        log = (sorted(log) + [f"left out: {line}" for line in outcome.left_out]
+               + [f"note: {note}" for note in outcome.notes])
         write_atomically(output_dir / "collection.log",
                          "\n".join(visible_line(line) for line in log) + "\n")
+    for line in outcome.left_out:
+        say(line)
     for note in outcome.notes:
         say(note)
     for name, reason in outcome.failed.items():

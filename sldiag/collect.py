@@ -676,7 +676,8 @@ def read_host_list(path: Path, problems: list[str] | None = None) -> list[dict[s
 class FleetOutcome:
     collected: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> task result
     failed: dict[str, str] = field(default_factory=dict)                # name -> reason
-    notes: list[str] = field(default_factory=list)  # entries left out, options ignored, names
+    left_out: list[str] = field(default_factory=list)  # inventory entries that were unusable
+    notes: list[str] = field(default_factory=list)     # options ignored, capture names changed
 
 
 def run_fleet(nr: Any, options: CollectOptions,
@@ -687,7 +688,7 @@ def run_fleet(nr: Any, options: CollectOptions,
     run; inventory extras it ignores and capture names it had to change are noted."""
     import dataclasses
 
-    outcome = FleetOutcome(notes=inventory_problems(nr))
+    outcome = FleetOutcome(left_out=inventory_problems(nr))
     refused = []
     for name, host in nr.inventory.hosts.items():
         try:

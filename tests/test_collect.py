@@ -548,6 +548,15 @@ def test_bad_inventory_entries_are_one_line_each_and_the_rest_is_collected(fleet
         assert sum(text in line for line in err.splitlines()) == 1, (name, err)
     assert (tmp_path / "out" / "good.log").is_file() and (tmp_path / "out" / "twice.log").is_file()
     assert "Traceback" not in err
+    log = (tmp_path / "out" / "collection.log").read_text()
+    assert "left out: hosts.yaml:3: twice: named twice" in log
+    # a duplicate alone is enough for exit status 2, though every device was collected
+    only_twice = _inventory_files(tmp_path / "inv2", hosts_yaml.split("noaddress")[0])
+    again = run_cli("collect", "--inventory", str(only_twice), "--known-hosts", str(fleet["known"]),
+                    "-o", str(tmp_path / "out2"), env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    assert again.returncode == 2, again.stderr.decode()[-1000:]
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == [
+        "collection.log", "good.log", "twice.log"]
 
 
 def test_devices_behind_a_jump_host_through_an_ssh_config(fleet, tmp_path):
