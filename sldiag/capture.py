@@ -183,6 +183,8 @@ def own_output_kind(lines: Sequence[str]) -> str | None:
     first = next((line.strip() for line in head if line.strip()), "")
     if first.startswith("Smart Licensing diagnosis - sldiag "):
         return "an sldiag text report"
+    if first.startswith("# sldiag collection log"):
+        return "sldiag's collection log"
     if first == "# Smart Licensing diagnosis":
         return "an sldiag Markdown report"
     if any('<meta name="generator" content="sldiag' in line for line in head):

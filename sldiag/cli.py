@@ -352,8 +352,11 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
         log += [f"{name}: FAILED: {reason}" for name, reason in outcome.failed.items()]
         log = (sorted(log) + [f"left out: {line}" for line in outcome.left_out]
                + [f"note: {note}" for note in outcome.notes])
+        from . import __version__
+
+        header = f"# sldiag collection log (sldiag {__version__}, {len(log)} lines)"
         write_atomically(output_dir / "collection.log",
-                         "\n".join(visible_line(line) for line in log) + "\n")
+                         "\n".join([header, *(visible_line(line) for line in log)]) + "\n")
     for line in outcome.left_out:
         say(line)
     for note in outcome.notes:

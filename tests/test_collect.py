@@ -549,6 +549,7 @@ def test_bad_inventory_entries_are_one_line_each_and_the_rest_is_collected(fleet
     assert (tmp_path / "out" / "good.log").is_file() and (tmp_path / "out" / "twice.log").is_file()
     assert "Traceback" not in err
     log = (tmp_path / "out" / "collection.log").read_text()
+    assert log.startswith("# sldiag collection log (sldiag ")
     assert "left out: hosts.yaml:3: twice: named twice" in log
     # a duplicate alone is enough for exit status 2, though every device was collected
     only_twice = _inventory_files(tmp_path / "inv2", hosts_yaml.split("noaddress")[0])
@@ -605,3 +606,20 @@ def test_host_lists_name_bad_lines_and_duplicates_one_line_each(tmp_path):
     assert sorted(nr.inventory.hosts) == ["192.0.2.4:2222", "a"]
     assert inventory_problems(nr) == ["a: named twice (the first one is collected)"]
     assert nr.inventory.hosts["a"].hostname == "192.0.2.1"
+
+
+def test_diff_of_two_collections_of_the_same_fleet(fleet, tmp_path):
+    inv = _inventory_files(tmp_path / "inv", {
+        name: {"hostname": "127.0.0.1", "port": fleet["hosts"][name]["port"]}
+        for name in ("sw000", "sw030", "dg01")})
+    env = {**os.environ, "SLDIAG_PASSWORD": PASSWORD}
+    for run in ("monday", "tuesday"):
+        proc = run_cli("collect", "--inventory", str(inv), "--known-hosts", str(fleet["known"]),
+                       "-o", str(tmp_path / run), env=env)
+        assert proc.returncode == 0, proc.stderr.decode()[-1000:]
+    proc = run_cli("diff", "--format", "json", str(tmp_path / "monday"), str(tmp_path / "tuesday"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    devices = json.loads(proc.stdout)["devices"]
+    assert sorted(d["hostname"] for d in devices) == ["dg01", "sw000", "sw030"]
+    assert {d["status"] for d in devices} == {"unchanged"}
+    assert b"collection.log: sldiag's collection log" in proc.stderr
