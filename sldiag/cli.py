@@ -131,7 +131,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
     or the command line is wrong.
     """
     from .pipeline import analyse_paths
-    from .report import render, worst_severity, write_atomically
+    from .report import render, worst_severity
 
     live = fleet["hosts"] or fleet["hosts_file"] or fleet["inventory"] or fleet["nornir_config"]
     unreachable: list[str] = []
@@ -174,13 +174,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         if template is None or not type(exc).__module__.startswith("jinja2"):
             raise
         fail(f"{template}: the template failed ({type(exc).__name__}: {exc})")
-    if output is not None:
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror or exc})")
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     if analysis.errors or unreachable:
         sys.exit(EXIT_INPUT)
     if attach_case:
@@ -429,7 +423,6 @@ def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str |
     """
     from .diff import NothingInCommon, compare, render_diff
     from .pipeline import analyse_paths
-    from .report import write_atomically
 
     sides = []
     for label, path in (("before", before), ("after", after)):
@@ -442,11 +435,7 @@ def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str |
         result = compare(*sides)
     except NothingInCommon as exc:
         fail(f"{before} and {after}: {exc}")
-    text = render_diff(result, fmt)
-    if output is not None:
-        write_atomically(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(render_diff(result, fmt), output)
     sys.exit(EXIT_FINDINGS if result.worse else EXIT_OK)
 
 
@@ -464,7 +453,7 @@ def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
     import json
 
     from .pipeline import analyse_paths
-    from .report import parse_document, write_atomically
+    from .report import parse_document
     from .textsafe import json_safe
 
     analysis = analyse_paths(list(paths), None, encoding, show_secrets=show_secrets,
@@ -472,12 +461,8 @@ def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
     report_problems(analysis.problems())
     if not analysis.results:
         sys.exit(EXIT_INPUT)
-    text = json_safe(json.dumps(parse_document(analysis.results), indent=2,
-                                ensure_ascii=False)) + "\n"
-    if output is not None:
-        write_atomically(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(json_safe(json.dumps(parse_document(analysis.results), indent=2,
+                               ensure_ascii=False)) + "\n", output)
     sys.exit(EXIT_INPUT if analysis.errors else EXIT_OK)
 
 
@@ -535,6 +520,19 @@ class _file_progress:  # noqa: N801 - used as a context manager, named for what 
     def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """The result on standard output, or written atomically to ``output`` (one line if not)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .report import write_atomically
+
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")
 
 
 def _colour_wanted() -> bool:

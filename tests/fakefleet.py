@@ -156,6 +156,22 @@ commands[{hang!r}] = {{"output": Hanging.hang, "help": "never answers in time"}}
     return path
 
 
+def serve_forever(sock: socket.socket, handle) -> None:
+    """Accept connections on ``sock`` in a thread, each handled in a thread of its own, until
+    the socket is closed."""
+    import threading
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+
+
 class Recorder:
     """A TCP listener that records every connection and every byte it receives; it can
     answer like a telnet server (IAC negotiation, a login prompt) or an HTTP server."""
@@ -171,21 +187,11 @@ class Recorder:
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
         self._lock = threading.Lock()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        import threading
-
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with self._lock:
-                self.connections += 1
-            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+        serve_forever(self.sock, self._talk)
 
     def _talk(self, conn: socket.socket) -> None:
+        with self._lock:
+            self.connections += 1
         conn.settimeout(5)
         try:
             if self.behaviour == "telnet":
@@ -216,7 +222,6 @@ class JumpHost:
     channels (what `ssh -W` and ProxyJump open) to 127.0.0.1 only: a bastion on loopback."""
 
     def __init__(self, folder: Path) -> None:
-        import threading
 
         import paramiko
 
@@ -231,20 +236,10 @@ class JumpHost:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+        serve_forever(self.sock, self._session)
 
     def known_hosts_line(self) -> str:
         return f"[127.0.0.1]:{self.port} {self.host_key.get_name()} {self.host_key.get_base64()}\n"
-
-    def _serve(self) -> None:
-        import threading
-
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
 
     def _session(self, conn: socket.socket) -> None:
         import threading

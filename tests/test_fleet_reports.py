@@ -193,3 +193,17 @@ def test_parse_prints_facts_per_device_and_command():
     assert logging["rows"] == {"syslog": len(first["rows"]["syslog"])}
     assert [d["hostname"] for d in document["devices"][1:]] == ["SW-ACC-21", "SW-ACC-22"]
     assert run_cli("parse", "samples/nope.txt").returncode == 2
+
+
+def test_diff_and_parse_outputs_are_written_atomically_or_refused_in_one_line(tmp_path):
+    before, after = "samples/03-clock-offset.session.log", "samples/03-clock-offset.fixed.session.log"
+    out = tmp_path / "diff.json"
+    assert run_cli("diff", "--format", "json", "-o", str(out), before, after).returncode == 0
+    assert json.loads(out.read_text())["devices"][0]["status"] == "changed"
+    parsed = tmp_path / "facts.json"
+    assert run_cli("parse", "-o", str(parsed), after).returncode == 0
+    assert json.loads(parsed.read_text())["devices"][0]["hostname"] == "SW-ACC-12"
+    for command in (("diff", before, after), ("parse", after)):
+        proc = run_cli(*command, "-o", str(tmp_path / "missing" / "x.json"))
+        assert proc.returncode == 2
+        assert proc.stderr.decode().count("\n") == 1 and "cannot write" in proc.stderr.decode()
