@@ -91,24 +91,24 @@ def _latest(results: list[DeviceResult], side: str, notes: list[str]
                          "cannot be paired (left out)")
             continue
         if key in table:
-            kept, dropped = _later(table[key], result)
+            kept = _later(table[key], result)
             notes.append(f"{side}: {shown} is in {table[key].source} and {result.source}: "
                          f"compared as in {kept.source} (the later capture)")
             table[key] = kept
-            del dropped
         else:
             table[key] = result
     return by_name, by_serial
 
 
-def _later(first: DeviceResult, second: DeviceResult) -> tuple[DeviceResult, DeviceResult]:
+def _later(first: DeviceResult, second: DeviceResult) -> DeviceResult:
+    """The later capture of a device: by the clocks they show, else the later input."""
     if first.reference_time and second.reference_time:
         try:
             if first.reference_time[0] > second.reference_time[0]:
-                return first, second
-        except TypeError:
+                return first
+        except TypeError:  # one clock with a zone, one without
             pass
-    return second, first
+    return second
 
 
 def compare(before: list[DeviceResult], after: list[DeviceResult]) -> Diff:
@@ -144,9 +144,9 @@ def compare(before: list[DeviceResult], after: list[DeviceResult]) -> Diff:
 
 
 def _device_diff(old: DeviceResult | None, new: DeviceResult | None) -> DeviceDiff:
-    hostname = (new or old).hostname if (new or old) else None  # type: ignore[union-attr]
-    if hostname is None:
-        hostname = serial_of(new or old)  # type: ignore[arg-type]
+    either = new or old
+    assert either is not None
+    hostname = either.hostname or serial_of(either)  # a device without a name: its serial
     if old is None or new is None:
         present = new or old
         assert present is not None
