@@ -15,7 +15,7 @@ from . import __version__
 from .capture import SparseLines
 from .engine import DeviceResult
 from .rules import SEVERITY_RANK
-from .textsafe import clip
+from .textsafe import clip, prose_parts
 
 JSON_SCHEMA_VERSION = "1"
 MODE_LABELS = {
@@ -172,14 +172,6 @@ def step_parts(step: str) -> list[tuple[str, str]]:
     return parts
 
 
-def prose_parts(text: str) -> list[tuple[str, str]]:
-    """A sentence as prose and commands (`...`), every character kept (for inline code)."""
-    pieces = text.split("`")
-    if len(pieces) % 2 == 0:  # an unpaired backtick: no command to mark
-        return [("text", text)]
-    return [("cli" if n % 2 else "text", piece) for n, piece in enumerate(pieces) if piece]
-
-
 def facts_table(result: DeviceResult) -> list[tuple[str, str, str]]:
     """(fact, value, file:line) for every fact the capture showed."""
     from .facts import human
@@ -302,8 +294,6 @@ def finding_label(rule_id: str, result: DeviceResult) -> str:
 # unknown when nothing about licensing was read).
 VERDICT_CLASSES = ("critical", "error", "warning", "ok", "unknown")
 _CLASS_RANK = {name: rank for rank, name in enumerate(VERDICT_CLASSES)}
-# The flowchart stage that only says "the legacy flowchart does not apply": it locates nothing.
-GENERIC_STAGES = frozenset({"smart-licensing-using-policy"})
 
 
 def verdict_class(result: DeviceResult) -> str:
@@ -339,7 +329,7 @@ def shown_findings(result: DeviceResult, min_severity: str | None = None) -> lis
 
 def show_flowchart(result: DeviceResult) -> bool:
     """The flowchart only where it locates a problem."""
-    return (result.flowchart is not None and result.flowchart.stage not in GENERIC_STAGES
+    return (result.flowchart is not None and result.flowchart.locates
             and verdict_class(result) in ("critical", "error", "warning"))
 
 

@@ -106,6 +106,7 @@ class Stage:
     modes: list[str]
     when: dict[str, Any]
     path: list[str]
+    locates: bool = True   # false: the stage only says which flowchart applies (not shown)
 
 
 def load_modes() -> list[tuple[str, dict[str, Any]]]:
@@ -168,7 +169,8 @@ def load_flowchart() -> list[Stage]:
                     raise DataError(f"{path}: field 'stages/{i}/{key}' is missing")
             _check_condition(entry["when"], path, f"stages/{i}/when", allow_findings=True)
             stages.append(Stage(entry["stage"], entry["label"], list(entry["modes"]),
-                                entry["when"], [str(p) for p in entry["path"]]))
+                                entry["when"], [str(p) for p in entry["path"]],
+                                bool(entry.get("locates", True))))
     except (KeyError, TypeError) as exc:
         raise DataError(f"{path}: invalid flowchart ({exc})") from None
     return stages

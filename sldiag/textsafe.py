@@ -76,16 +76,20 @@ def md_code(text: object) -> Safe:
 _PLACEHOLDER = re.compile(r"<[A-Za-z][A-Za-z0-9_.:-]{0,40}>")
 
 
+def prose_parts(text: str) -> list[tuple[str, str]]:
+    """A sentence as prose and commands (`...`), every character kept (for inline code)."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: no command to mark
+        return [("text", text)]
+    return [("cli" if n % 2 else "text", piece) for n, piece in enumerate(pieces) if piece]
+
+
 def md_prose(text: object) -> Safe:
     """A sentence for Markdown whose commands (`...`) and placeholders (<TOKEN>) are code
     spans: every renderer shows them as written (a bare <TOKEN> reads as an HTML tag)."""
-    value = str(text)
-    pieces = value.split("`")
-    if len(pieces) % 2 == 0:  # an unpaired backtick: no command to mark
-        pieces = [value]
     out = []
-    for n, piece in enumerate(pieces):
-        if n % 2:
+    for kind, piece in prose_parts(str(text)):
+        if kind == "cli":
             out.append(md_code(piece))
             continue
         last = 0
