@@ -309,6 +309,10 @@ def _run_fleet(fleet: dict[str, Any], output_dir: Path | None, analyse: bool,
         if not sys.stdin.isatty():
             fail("no SSH username: give --username or set SLDIAG_USERNAME")
         username = click.prompt("SSH username", err=True)
+    from .collect import username_problem
+
+    if username_problem(username):
+        fail(f"--username: {username_problem(username)}; nothing was connected")
     password = os.environ.get("SLDIAG_PASSWORD")
     secret = os.environ.get("SLDIAG_ENABLE_SECRET")
     if password is None and sys.stdin.isatty():

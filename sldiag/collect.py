@@ -289,6 +289,55 @@ class CollectOptions:
     capture_names: dict[str, str] = field(default_factory=dict)  # host -> unique file stem
 
 
+# A host name as DNS writes it: labels of letters, digits, '-' and '_' (seen in lab names),
+# none starting with '-'. Anything else (spaces, quotes, option-like text) could become an
+# argument of the `ssh -W host:port` command netmiko builds for a jump host, or be expanded
+# into a ProxyCommand (%h): it is refused, never quoted or escaped.
+_DNS_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})")
+_SCOPE_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+_USERNAME_UNSAFE = frozenset(" \t\n\r\x0b\x0c'\"`$;&|<>()*?[]{}!#~\\%")
+
+
+def address_problem(value: Any) -> str | None:
+    """Why an inventory's host is not a DNS name or an IP literal (None when it is one)."""
+    import ipaddress
+
+    if not isinstance(value, str) or not value:
+        return "no hostname or address in the inventory entry"
+    shown = repr(value[:80])
+    address, percent, scope = value.partition("%")
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        ip = None
+    if ip is not None:
+        if percent and (ip.version != 6 or not _SCOPE_ID.fullmatch(scope)):
+            return f"host {shown} is not an IP address (bad zone)"
+        return None
+    name = value[:-1] if value.endswith(".") else value
+    labels = name.split(".")
+    if (len(value) > 253 or not name
+            or not all(_DNS_LABEL.fullmatch(label) for label in labels)
+            or labels[-1].isdigit()):
+        return (f"host {shown} is not a DNS name or an IP address (letters, digits, '-', "
+                "'_' and dots only)")
+    return None
+
+
+def username_problem(value: Any) -> str | None:
+    """Why a username could not be used safely (control characters, spaces, shell
+    characters that an SSH config's ProxyCommand %r would expand); None when it can."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        return "username is not text"
+    if (len(value) > 128 or not value.isprintable()
+            or any(c in _USERNAME_UNSAFE for c in value)):
+        return ("username refused (control characters, spaces, quotes or shell characters "
+                "are not accepted)")
+    return None
+
+
 def connection_for(host: Any, options: CollectOptions) -> tuple[Any, list[str]]:
     """The netmiko connection options sldiag allows for ``host``, and the inventory extras it
     ignored. Raises CollectError, before any connection, for a platform other than SSH to
@@ -301,8 +350,9 @@ def connection_for(host: Any, options: CollectOptions) -> tuple[Any, list[str]]:
     if platform is None:
         raise CollectError(f"platform '{given}' refused: sldiag connects only over SSH to "
                            "IOS/IOS-XE (cisco_xe, cisco_ios, ios, iosxe); nothing was sent")
-    if not params.hostname or not isinstance(params.hostname, str):
-        raise CollectError("no hostname or address in the inventory entry")
+    problem = address_problem(params.hostname) or username_problem(params.username)
+    if problem:
+        raise CollectError(f"{problem}; nothing was connected")
     port = params.port
     if port is not None and (not isinstance(port, int) or isinstance(port, bool)
                              or not 0 < port < 65536):
@@ -628,6 +678,13 @@ def load_simple_inventory(hosts_file: Path, problems: list[str]) -> Any:
         if problem:
             problems.append(f"{hosts_file.name}:{line}: {name}: {problem} (not collected)")
             continue
+        # Checked here too, to name the file and line; connection_for checks again (values
+        # a group or the defaults give, inventories sldiag did not read itself).
+        problem = ((address_problem(value["hostname"]) if value.get("hostname") else None)
+                   or username_problem(value.get("username")))
+        if problem:
+            problems.append(f"{hosts_file.name}:{line}: {name}: {problem} (not collected)")
+            continue
         hosts[name] = _get_inventory_element(Host, value, name, defaults)
     for group in groups.values():
         parents = [g for g in group.groups if g in groups]
@@ -651,6 +708,9 @@ def parse_host(text: str) -> dict[str, Any]:
         port = int(port_text)
     if not host:
         raise ValueError(f"'{text}': no host name or address")
+    problem = address_problem(host)
+    if problem:
+        raise ValueError(f"'{text}': {problem}")
     default = host if port is None else f"{host}:{port}"
     return {"name": (name or "").strip() or default, "hostname": host, "port": port}
 

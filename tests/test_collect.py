@@ -623,3 +623,94 @@ def test_diff_of_two_collections_of_the_same_fleet(fleet, tmp_path):
     assert sorted(d["hostname"] for d in devices) == ["dg01", "sw000", "sw030"]
     assert {d["status"] for d in devices} == {"unchanged"}
     assert b"collection.log: sldiag's collection log" in proc.stderr
+
+
+# Characters that could split an argument, start an option, or mean something to a shell or
+# to ssh's own expansion, each put at the start, middle and end of an otherwise good name.
+_HOSTILE = [" ", "\t", "\n", "\r", "\x00", "\x1b", "'", '"', "`", "$", "$(", ";", "&", "|",
+            "<", ">", "(", ")", "*", "?", "[", "]", "{", "}", "!", "#", "~", "\\", "%", "=",
+            ",", "@", "/", ":", "\u00a0", "\u202e", "-o", " -oProxyCommand=x"]
+
+
+def _hostile_hosts():
+    for bad in _HOSTILE:
+        if bad == "-o":  # an option only where it starts a word
+            yield from ("-osw1", "sw1.-olab", "-o10.0.0.1")
+            continue
+        yield from (f"{bad}sw1", f"sw{bad}1", f"sw1{bad}", f"sw1.{bad}lab", f"{bad}10.0.0.1")
+    yield from ("-sw1", "sw1.-x", "-oProxyCommand=touch x", "", "a" * 254, "x." * 127 + "x",
+                "a" * 64 + ".lab", "10.0.0.256", "1.2.3", "fe80::1%eth0;x", "[::1]", "::1%",
+                "sw1..lab", ".sw1")
+
+
+def test_inventory_hosts_must_be_a_dns_name_or_an_ip_literal():
+    from sldiag.collect import address_problem
+
+    for good in ("sw1", "SW-ACC-12.lab.example.net", "sw1.", "a_b-c", "192.0.2.1", "::1",
+                 "2001:db8::7", "fe80::1%eth0", "x" * 63 + ".lab", "1sw.example"):
+        assert address_problem(good) is None, good
+    hostile = list(_hostile_hosts())
+    assert len(hostile) > 200
+    for bad in hostile:
+        problem = address_problem(bad)
+        assert problem is not None, bad
+        assert "\n" not in problem and "\x1b" not in problem and len(problem) < 200, problem
+
+
+def test_usernames_that_a_proxy_command_could_expand_are_refused():
+    from sldiag.collect import username_problem
+
+    for good in (None, "", "admin", "netops.ro", "svc-sldiag", "j_doe@corp"):
+        assert username_problem(good) is None, good
+    for bad in _HOSTILE:
+        if bad in {"=", ",", "@", "/", ":", "-o"}:
+            continue  # harmless in a user name
+        for form in (f"{bad}admin", f"ad{bad}min", f"admin{bad}"):
+            assert username_problem(form) is not None, repr(form)
+
+
+def test_an_inventory_cannot_run_a_command_through_a_jump_host_config(tmp_path):
+    """The attack: a hostname that netmiko would put into `ssh -F cfg -W {host}:{port} jump`
+    (or a ProxyCommand's %h). Nothing is connected, nothing runs, one line names the entry."""
+    marker = tmp_path / "PWNED"
+    config = tmp_path / "ssh_config"
+    config.write_text("Host bastion\n  HostName 127.0.0.1\n  Port 9\n"
+                      "Host closet-*\n  ProxyJump bastion\n"
+                      "Host lab-*\n  ProxyCommand sh -c 'exec nc %h %p'\n")
+    payloads = {
+        "jump": f'closet-7:22 -oProxyCommand="touch {marker}" x',
+        "cmd": f"lab-1;touch {marker}",
+        "subst": f"lab-$(touch {marker})",
+        "tick": f"lab-`touch {marker}`",
+        "opt": f"-oProxyCommand=touch {marker}",
+    }
+    hosts_yaml = "".join(f"{name}: {json.dumps({'hostname': host, 'port': 22})}\n"
+                         for name, host in payloads.items()) + "viagroup: {groups: [g]}\n"
+    inv = _inventory_files(tmp_path / "inv", hosts_yaml,
+                           groups={"g": {"hostname": f"closet-1 -oProxyCommand=touch {marker}"}})
+    proc = run_cli("collect", "--inventory", str(inv), "--ssh-config", str(config),
+                   "--timeout", "3", "-o", str(tmp_path / "out"),
+                   env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
+    err = proc.stderr.decode()
+    assert not marker.exists(), err
+    assert proc.returncode == 2
+    for line_number, name in enumerate(payloads, 1):
+        lines = [line for line in err.splitlines() if f" {name}: host " in line]
+        assert len(lines) == 1 and f"hosts.yaml:{line_number}: {name}: host " in lines[0], err
+        assert "is not a DNS name or an IP address" in lines[0]
+    assert sum("viagroup: host " in line and "nothing was connected" in line
+               for line in err.splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+def test_a_hosts_file_line_that_is_not_a_host_is_one_line_and_never_used(tmp_path):
+    from sldiag.collect import read_host_list
+
+    listing = tmp_path / "switches.txt"
+    listing.write_text("sw-c 127.0.0.1:42002\nsw-d=-oProxyCommand=x\ngood=192.0.2.9\n")
+    problems: list[str] = []
+    hosts = read_host_list(listing, problems)
+    assert [h["name"] for h in hosts] == ["good"]
+    assert [p.split(":", 2)[:2] for p in problems] == [["switches.txt", "1"],
+                                                        ["switches.txt", "2"]]
+    assert all("is not a DNS name or an IP address" in p for p in problems), problems
