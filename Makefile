@@ -16,7 +16,8 @@ demo: $(STAMP)
 	@$(BIN)/sldiag analyze samples/ || test $$? -eq 1  # 1 = findings, the point of the demo
 
 test: $(STAMP)
-	$(BIN)/ruff check sldiag tests benchmarks
+	$(BIN)/ruff check sldiag tests benchmarks tools
+	$(BIN)/mypy sldiag
 	$(BIN)/sldiag rules test
 	$(BIN)/pytest
 

@@ -44,7 +44,9 @@ def serve(inv: dict, ready, stop) -> None:
 
 
 def collect(names_ports: list[tuple[str, int]], workers: int, known: Path, out: Path) -> float:
-    from sldiag.collect import CollectOptions, build_nornir, run_fleet
+    from sldiag.collecting.connection import CollectOptions
+    from sldiag.collecting.fleet import run_fleet
+    from sldiag.collecting.inventory import build_nornir
 
     options = CollectOptions(output_dir=out, read_timeout=30.0, conn_timeout=20.0,
                              known_hosts=known, analyse=True)

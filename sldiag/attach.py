@@ -106,7 +106,8 @@ def _network_reason(exc: BaseException) -> str:
         return "connection refused"
     if isinstance(exc, TimeoutError):
         return "timed out"
-    return type(exc).__name__ + (f": {exc.strerror}" if getattr(exc, "strerror", None) else "")
+    reason = getattr(exc, "strerror", None)
+    return type(exc).__name__ + (f": {reason}" if reason else "")
 
 
 def _sha256(path: Path) -> str:

@@ -15,7 +15,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "outputs"
 
 @pytest.fixture(scope="session")
 def knowledge():
-    from sldiag.pipeline import Knowledge
+    from sldiag.diagnosing.knowledge import Knowledge
 
     return Knowledge.load()
 
@@ -33,7 +33,7 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None
 
 
 def analyse_text(text: str, knowledge, name: str = "capture.txt"):
-    from sldiag.capture import clean_text
-    from sldiag.pipeline import analyse_capture
+    from sldiag.analysis.run import analyse_capture
+    from sldiag.reading.lines import clean_text
 
     return analyse_capture(clean_text(name, text), knowledge)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from sldiag.capture import read_capture
-from sldiag.catalog import load_catalog
-from sldiag.sections import split_capture
+from sldiag.model.catalog import load_catalog
+from sldiag.reading.read import read_whole as read_capture
+from sldiag.reading.sections import split_capture
 
 from .conftest import SAMPLES
 
@@ -21,7 +21,7 @@ def outputs_of(sample: str, reject_missing: bool = False) -> dict[str, str]:
 
     Commands the sample does not show answer with nothing, or are rejected
     (% Invalid input) when ``reject_missing``."""
-    from sldiag.collect import ALLOWED_COMMANDS
+    from sldiag.collecting.allowlist import ALLOWED_COMMANDS
 
     catalog = load_catalog()
     capture = read_capture(str(SAMPLES / sample))

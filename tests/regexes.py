@@ -55,17 +55,23 @@ def all_patterns() -> list[Pattern]:
     # sldiag's own modules: every compiled pattern at module level.
     import sldiag
 
-    for info in pkgutil.iter_modules(sldiag.__path__):
-        if info.name in ("collect", "attach", "__main__"):
+    for info in pkgutil.walk_packages(sldiag.__path__, "sldiag."):
+        if info.name.split(".")[1] in ("collecting", "attach", "__main__", "cli"):
             continue  # they read no capture text (and import network libraries)
-        module = importlib.import_module(f"sldiag.{info.name}")
+        module = importlib.import_module(info.name)
+        where = info.name.replace(".", "/")
         for name, value in vars(module).items():
-            values = value if isinstance(value, tuple) else (value,)
+            values = value if isinstance(value, tuple | list) else (value,)
             for item in values:
-                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
-                    found.append(Pattern(f"sldiag/{info.name}.py:{name}", item, False))
+                # A pattern, or one held by a small object (a prompt style's compiled forms).
+                members = [item]
+                if hasattr(item, "__dataclass_fields__") and not isinstance(item, type):
+                    members += [getattr(item, f, None) for f in item.__dataclass_fields__]
+                for member in members:
+                    if isinstance(member, re.Pattern) and isinstance(member.pattern, str):
+                        found.append(Pattern(f"{where}.py:{name}", member, False))
     # rules/: conditions of every rule, modes, flowchart, verdicts; redaction patterns.
-    from sldiag.sanitize import expand_abbreviations
+    from sldiag.sanitizing.rules import expand_abbreviations
 
     for path in sorted((ROOT / "rules").glob("*.yaml")):
         doc = yaml.safe_load(path.read_text())
@@ -102,7 +108,7 @@ def all_patterns() -> list[Pattern]:
         found.append(Pattern(f"parsers/index.yaml:tier.{name}", re.compile(rx), False))
     found += list(_conditions(index.get("row_facts") or [], "parsers/index.yaml:row_facts"))
     templates = sorted((ROOT / "parsers" / "templates").glob("*.textfsm"))
-    from sldiag.resources import ntc_templates_dir
+    from sldiag.base.resources import ntc_templates_dir
 
     ntc = {body["file"][4:] for body in index["templates"].values()
            if body["file"].startswith("ntc:")}

@@ -6,7 +6,9 @@ import gzip
 
 import pytest
 
-from sldiag.capture import InputError, clean_text, read_capture
+from sldiag.base.errors import InputError
+from sldiag.reading.lines import clean_text
+from sldiag.reading.read import read_whole as read_capture
 
 
 def test_crlf_ansi_backspace_more_are_cleaned_and_lines_keep_their_numbers():

@@ -101,7 +101,7 @@ def test_json_values_of_a_failing_switch():
 
 
 def test_exit_status_zero_when_healthy():
-    proc = run_cli("analyze", "rules/examples/common/healthy-registered-authorized.txt")
+    proc = run_cli("analyze", "rules/examples/sl-agent-dereg-failed/negative-healthy-registered-authorized.txt")
     assert proc.returncode == 0, proc.stdout.decode()
     assert (b"Verdict: OK: REGISTERED / AUTHORIZED, authorization renews 2019-10-17 08:20:06 UTC, "
             b"registration expires 2020-03-03 10:06:21 UTC") in proc.stdout

@@ -8,14 +8,10 @@ from unittest import mock
 
 import pytest
 
-from sldiag.collect import (
-    ALLOWED_COMMANDS,
-    CollectOptions,
-    CommandRefused,
-    build_nornir,
-    run_fleet,
-    send_allowed,
-)
+from sldiag.collecting.allowlist import ALLOWED_COMMANDS, CommandRefused, send_allowed
+from sldiag.collecting.connection import CollectOptions
+from sldiag.collecting.fleet import run_fleet
+from sldiag.collecting.inventory import build_nornir
 
 from .conftest import run_cli
 from .fakefleet import (
@@ -303,7 +299,7 @@ def test_cli_nornir_config_and_hosts_file(fleet, tmp_path):
                    "--known-hosts", str(fleet["known"]), "-o", str(out),
                    env={**os.environ, "SLDIAG_PASSWORD": PASSWORD})
     assert proc.returncode == 0, proc.stderr.decode()[-1500:]
-    from sldiag.collect import capture_stem
+    from sldiag.collecting.names import capture_stem
 
     port = fleet["hosts"]["sw011"]["port"]
     stem = capture_stem(f"127.0.0.1:{port}")
@@ -313,7 +309,7 @@ def test_cli_nornir_config_and_hosts_file(fleet, tmp_path):
 
 
 def test_plan_follows_the_licensing_generation():
-    from sldiag.collect import plan_for
+    from sldiag.collecting.plan import plan_for
 
     policy = plan_for("Cisco IOS XE Software, Version 17.09.04a\n"
                       "Smart Licensing Status: Smart Licensing Using Policy\n")
@@ -326,15 +322,42 @@ def test_plan_follows_the_licensing_generation():
 
 
 def test_a_plan_naming_a_command_outside_the_allow_list_is_refused(tmp_path):
-    from sldiag.collect import load_plan
-    from sldiag.resources import DataError
+    from sldiag.base.errors import DataError
+    from sldiag.collecting.plan import load_plan
 
     plan = tmp_path / "collection.yaml"
-    plan.write_text("first: show version\ncommon: [{need: x, commands: [show clock]}]\n"
+    plan.write_text("platforms: [cisco_xe]\n"
+                    "first: show version\ncommon: [{need: x, commands: [show clock]}]\n"
                     "plans:\n  default: [{need: y, commands: [show license all, "
                     "'configure terminal']}]\n")
     with pytest.raises(DataError, match="'configure terminal' is not in sldiag's allow-list"):
         load_plan(plan)
+
+
+def test_platforms_are_data_but_the_allow_list_is_code(tmp_path, monkeypatch):
+    """A plan names its platforms; one the data does not know, or one without an allow-list
+    in sldiag's code, is refused when the plan loads: data cannot widen what is sent."""
+    from sldiag.base.errors import DataError
+    from sldiag.collecting import allowlist
+    from sldiag.collecting.plan import load_plan
+    from sldiag.model.platforms import PLATFORMS, platform_named
+
+    plan = tmp_path / "collection.yaml"
+    body = ("first: show version\ncommon: [{need: x, commands: [show clock]}]\n"
+            "plans:\n  default: [{need: y, commands: [show license all]}]\n")
+    plan.write_text("platforms: [junos]\n" + body)
+    with pytest.raises(DataError, match="platform 'junos' is not in parsers/platforms.yaml"):
+        load_plan(plan)
+    monkeypatch.setattr(allowlist, "ALLOWED_BY_PLATFORM", {"cisco_xe": allowlist._IOS_SHOW})
+    monkeypatch.setattr("sldiag.collecting.plan.ALLOWED_BY_PLATFORM",
+                        {"cisco_xe": allowlist._IOS_SHOW})
+    plan.write_text("platforms: [cisco_xe, cisco_ios]\n" + body)
+    with pytest.raises(DataError, match="platform 'cisco_ios' has no allow-list"):
+        load_plan(plan)
+    # Every platform of the data has its allow-list, and the shipped plan loads.
+    assert set(PLATFORMS) <= set(allowlist.ALLOWED_BY_PLATFORM.keys()) | {"cisco_ios"}
+    assert platform_named("Cisco-IOS-XE").name == "cisco_xe"
+    assert platform_named(None).name == "cisco_xe" and platform_named("junos") is None
 
 
 def test_cli_hosts_without_a_username_is_a_clear_error():
@@ -359,7 +382,8 @@ def _inventory_files(folder, hosts, groups=None, defaults=None):
 def test_platform_names_of_ios_xe_are_accepted_and_nothing_else():
     from nornir.core.inventory import Host
 
-    from sldiag.collect import CollectError, connection_for
+    from sldiag.collecting.checks import CollectError
+    from sldiag.collecting.connection import connection_for
 
     options = CollectOptions()
     for given, used in (("cisco_xe", "cisco_xe"), ("ios", "cisco_xe"), ("IOSXE", "cisco_xe"),
@@ -468,7 +492,7 @@ def test_every_byte_written_to_the_channel_is_an_allow_listed_command(fleet, tmp
     lines = [line.strip() for line in sent.decode().replace("\r", "\n").split("\n")]
     commands = [line for line in lines if line]
     assert commands, "nothing recorded: the test would prove nothing"
-    from sldiag.collect import SESSION_COMMANDS
+    from sldiag.collecting.allowlist import SESSION_COMMANDS
 
     assert set(commands) <= ALLOWED_COMMANDS | {"exit"}, set(commands) - ALLOWED_COMMANDS
     assert "exit" in SESSION_COMMANDS
@@ -593,7 +617,7 @@ def test_devices_behind_a_jump_host_through_an_ssh_config(fleet, tmp_path):
 
 
 def test_host_lists_name_bad_lines_and_duplicates_one_line_each(tmp_path):
-    from sldiag.collect import inventory_problems, read_host_list
+    from sldiag.collecting.inventory import inventory_problems, read_host_list
 
     listing = tmp_path / "switches.txt"
     listing.write_text("a=192.0.2.1\nb=192.0.2.2:ssh\na=192.0.2.3\n=:\n192.0.2.4:2222\n")
@@ -644,7 +668,7 @@ def _hostile_hosts():
 
 
 def test_inventory_hosts_must_be_a_dns_name_or_an_ip_literal():
-    from sldiag.collect import address_problem
+    from sldiag.collecting.checks import address_problem
 
     for good in ("sw1", "SW-ACC-12.lab.example.net", "sw1.", "a_b-c", "192.0.2.1", "::1",
                  "2001:db8::7", "fe80::1%eth0", "x" * 63 + ".lab", "1sw.example"):
@@ -658,7 +682,7 @@ def test_inventory_hosts_must_be_a_dns_name_or_an_ip_literal():
 
 
 def test_usernames_that_a_proxy_command_could_expand_are_refused():
-    from sldiag.collect import username_problem
+    from sldiag.collecting.checks import username_problem
 
     for good in (None, "", "admin", "netops.ro", "svc-sldiag", "j_doe@corp"):
         assert username_problem(good) is None, good
@@ -704,7 +728,7 @@ def test_an_inventory_cannot_run_a_command_through_a_jump_host_config(tmp_path):
 
 
 def test_a_hosts_file_line_that_is_not_a_host_is_one_line_and_never_used(tmp_path):
-    from sldiag.collect import read_host_list
+    from sldiag.collecting.inventory import read_host_list
 
     listing = tmp_path / "switches.txt"
     listing.write_text("sw-c 127.0.0.1:42002\nsw-d=-oProxyCommand=x\ngood=192.0.2.9\n")

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from sldiag import facts as fm
-from sldiag.capture import read_capture
-from sldiag.pipeline import analyse_capture
-from sldiag.sanitize import Sanitizer
+from sldiag.analysis.run import analyse_capture
+from sldiag.model import facts as fm
+from sldiag.model import values
+from sldiag.reading.read import read_whole as read_capture
+from sldiag.sanitizing.sanitizer import Sanitizer
 
 from .conftest import CORPUS
 
@@ -138,7 +139,7 @@ def row(collection: str, key_field: str, field: str, key: Callable[[str], str] =
     def get(facts: fm.Facts, m: re.Match[str]) -> Any:
         wanted = key(m.group(1)).lower()
         for r in facts.rows(collection):
-            if fm.human(r.get(key_field)).strip().lower() == wanted:
+            if values.human(r.get(key_field)).strip().lower() == wanted:
                 return compose(r) if compose else r.get(field)
         return None
     return get
@@ -353,7 +354,7 @@ def same(theirs: Any, mine: Any) -> bool:
         return lead is not None and int(lead.group(1)) == int(mine)
     if isinstance(mine, datetime):
         try:
-            when, _ = fm.parse_datetime(str(theirs), _ZONES, mine.year)
+            when, _ = values.parse_datetime(str(theirs), _ZONES, mine.year)
         except fm.ConversionError:
             return False
         return abs((when - mine).total_seconds()) < 1

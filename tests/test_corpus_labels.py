@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from sldiag import facts as fm
-from sldiag.capture import read_capture
-from sldiag.pipeline import analyse_capture
-from sldiag.report import to_json_document
-from sldiag.sanitize import Sanitizer
+from sldiag.analysis.run import analyse_capture
+from sldiag.model import values
+from sldiag.reading.read import read_whole as read_capture
+from sldiag.render.documents import report_document as to_json_document
+from sldiag.sanitizing.sanitizer import Sanitizer
 
 from .conftest import CORPUS
 
@@ -66,7 +66,7 @@ def test_facts_agree_with_the_label(label, knowledge):
             if expected == "<none>":
                 assert got is None and result.facts.value("usage_reporting.never_acknowledged")
             else:
-                when, _ = fm.parse_datetime(expected, knowledge.catalog.timezones)
+                when, _ = values.parse_datetime(expected, knowledge.catalog.timezones)
                 assert got == when.isoformat(), (got, expected)
         elif isinstance(expected, str) and isinstance(got, str):
             assert got.upper() == expected.upper(), (name, got, expected)

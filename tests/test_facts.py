@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sldiag.capture import read_capture
-from sldiag.facts import ConversionError, parse_datetime, parse_duration
-from sldiag.pipeline import analyse_capture
+from sldiag.analysis.run import analyse_capture
+from sldiag.model.values import ConversionError, parse_datetime, parse_duration
+from sldiag.reading.read import read_whole as read_capture
 
 from .conftest import CORPUS, ROOT, analyse_text
 
@@ -41,7 +41,7 @@ def test_durations():
 
 
 def test_facts_carry_file_line_and_text(knowledge):
-    path = ROOT / "rules/examples/scenario-01/positive-product-already-registered.txt"
+    path = ROOT / "rules/examples/sl-scenario-01-product-already-registered/positive-product-already-registered.txt"
     (result,) = analyse_capture(read_capture(str(path)), knowledge)
     reason = result.facts.get("registration.failure_reason")
     lines = path.read_text().splitlines()
@@ -75,7 +75,11 @@ def test_unknown_lines_become_gaps_and_parsing_goes_on(knowledge):
             "  Status: REGISTERED\n  Frobnication Level: 11\n\nLicense Authorization:\n"
             "  Status: AUTHORIZED on Feb 02 07:15:44 2020 UTC\nSW1#\n")
     (result,) = analyse_text(text, knowledge)
-    assert [(g.line, g.text.strip()) for g in result.gaps] == [(6, "Frobnication Level: 11")]
+    # Quoted by its label: the value of a line sldiag cannot read may be a secret in a form no
+    # rule knows (issue "Secrets kept in by construction"), so it is withheld.
+    assert [(g.line, g.text.strip()) for g in result.gaps] == [
+        (6, "Frobnication Level: <value withheld>")]
+    assert "value withheld" in result.gaps[0].reason
     assert result.facts.value("authorization.status") == "AUTHORIZED"
 
 
@@ -96,7 +100,7 @@ def _analyse(name: str, knowledge):
 
 @needs_corpus
 def test_corpus_every_output_is_read_without_crash(knowledge):
-    from sldiag.capture import InputError
+    from sldiag.base.errors import InputError
 
     count = 0
     for path in sorted(CORPUS.glob("*.txt")):

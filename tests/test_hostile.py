@@ -14,10 +14,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from sldiag import limits, sections, streaming
-from sldiag.bundle import build_bundle
-from sldiag.pipeline import Knowledge, analyse_paths
-from sldiag.report import render, to_json_document, write_atomically
+from sldiag.analysis.run import analyse_paths
+from sldiag.base import limits
+from sldiag.base.files import write_atomically
+from sldiag.bundle.build import build_bundle
+from sldiag.diagnosing.knowledge import Knowledge
+from sldiag.reading import finders, read, scanner, sections
+from sldiag.render.documents import report_document as to_json_document
+from sldiag.render.formats import render
 
 from .conftest import SAMPLES, run_cli
 
@@ -50,31 +54,38 @@ def test_prompts_of_more_hosts_than_the_limit_are_not_split_further(tmp_path):
 @pytest.mark.parametrize("large_bytes", [None, 0])
 def test_markers_past_the_limit_are_read_as_output(tmp_path, monkeypatch, large_bytes):
     monkeypatch.setattr(sections, "MAX_MARKERS_PER_FILE", 5)
-    monkeypatch.setattr(streaming, "MAX_MARKERS_PER_FILE", 5)
-    monkeypatch.setattr(streaming, "_FINDERS", {})
+    monkeypatch.setattr(scanner, "MAX_MARKERS_PER_FILE", 5)
+    monkeypatch.setattr(finders, "_FINDERS", {})
     path = tmp_path / "prompts.log"
     path.write_text(SAMPLE.read_text() + "SW-ACC-12#show clock\n" * 20)
     kwargs = {} if large_bytes is None else {"large_bytes": large_bytes}
     analysis = analyse_paths([str(path)], KNOWLEDGE, **kwargs)
-    assert len(analysis.limits) == 1 and "more than 5 prompts" in analysis.limits[0]
+    assert len(analysis.problems.limits) == 1 and "more than 5 prompts" in analysis.problems.limits[0]
     (result,) = analysis.results
-    alone = [s.typed for s in analyse_paths([str(SAMPLE)], KNOWLEDGE).results[0].sections]
+
+    def sections_of(capture_path: Path) -> list:
+        capture = read.read_capture(str(capture_path), KNOWLEDGE.catalog, **kwargs)
+        (device,) = sections.split_capture(capture, KNOWLEDGE.catalog)
+        return device.sections
+
+    alone = [s.typed for s in sections_of(SAMPLE)]
     assert len(alone) == 3  # the sample has 4 prompts: 3 commands and the last bare prompt
-    assert [s.typed for s in result.sections] == alone + ["show clock"]  # the 5th prompt
+    assert [s.typed for s in sections_of(path)] == alone + ["show clock"]  # the 5th prompt
+    assert [o.typed for o in result.outputs] == alone + ["show clock"]
     last = len(SAMPLE.read_text().splitlines()) + 20
-    assert result.sections[-1].lines[-1] == (last, "SW-ACC-12#show clock")
+    assert sections_of(path)[-1].lines[-1] == (last, "SW-ACC-12#show clock")
     assert "sl-scenario-09-data-signature-mismatch" in [f.rule_id for f in result.findings]
 
 
 def test_streaming_keeps_at_most_the_budget_and_the_latest_log_lines(tmp_path, monkeypatch):
-    monkeypatch.setattr(streaming, "MAX_KEPT_LINES", 60)
+    monkeypatch.setattr(scanner, "MAX_KEPT_LINES", 60)
     lines = [f"*Nov 30 10:{i // 60 % 60:02d}:{i % 60:02d}.000: %SMART_LIC-3-COMM_FAILED: "
              f"Communications failure with the Cisco Smart License Utility (CSLU) : attempt {i}"
              for i in range(500)]
     path = tmp_path / "syslog.log"
     path.write_text("SW1#show logging\n" + "\n".join(lines) + "\n")
     analysis = analyse_paths([str(path)], KNOWLEDGE, large_bytes=0)
-    assert len(analysis.limits) == 1 and "more than 60 lines" in analysis.limits[0]
+    assert len(analysis.problems.limits) == 1 and "more than 60 lines" in analysis.problems.limits[0]
     (result,) = analysis.results
     kept = [row.line for row in result.facts.syslog]
     assert 0 < len(kept) <= 60
@@ -82,18 +93,18 @@ def test_streaming_keeps_at_most_the_budget_and_the_latest_log_lines(tmp_path, m
 
 
 def test_many_lines_in_few_bytes_are_read_streaming(tmp_path, monkeypatch):
-    monkeypatch.setattr(streaming, "MAX_WHOLE_READ_LINES", 10)
+    monkeypatch.setattr(read, "MAX_WHOLE_READ_LINES", 10)
     read_streaming = []
-    real = streaming._Scanner.run
+    real = scanner.Scanner.run
 
     def spy(self, *args):
         read_streaming.append(self.name)
         return real(self, *args)
 
-    monkeypatch.setattr(streaming._Scanner, "run", spy)
+    monkeypatch.setattr(scanner.Scanner, "run", spy)
     whole = analyse_paths([str(SAMPLE)], KNOWLEDGE, large_bytes=10**9)
     assert read_streaming == [str(SAMPLE)]
-    monkeypatch.setattr(streaming, "MAX_WHOLE_READ_LINES", 10**9)
+    monkeypatch.setattr(read, "MAX_WHOLE_READ_LINES", 10**9)
     really_whole = analyse_paths([str(SAMPLE)], KNOWLEDGE)
     assert to_json_document(whole.results) == to_json_document(really_whole.results)
 
@@ -152,20 +163,20 @@ def test_files_past_max_files_are_listed_not_read(tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_internal_error_stays_with_its_file(tmp_path, monkeypatch, jobs):
-    import sldiag.pipeline as pipeline
+    import sldiag.analysis.one as pipeline
 
     folder = tmp_path / "case"
     folder.mkdir()
     for name in ("a.log", "b-crash.log", "c.log"):
         (folder / name).write_text(SAMPLE.read_text())
-    real = pipeline.analyse_capture
+    real = pipeline._analyse
 
     def crash_on_b(capture, *args):
         if "crash" in capture.name:
             raise RecursionError("maximum recursion depth exceeded: password 0 s3cret")
         return real(capture, *args)
 
-    monkeypatch.setattr(pipeline, "analyse_capture", crash_on_b)
+    monkeypatch.setattr(pipeline, "_analyse", crash_on_b)
     analysis = analyse_paths([str(folder / "a.log"), str(folder / "b-crash.log"),
                               str(folder / "c.log")], KNOWLEDGE, jobs=jobs)
     assert [r.source for r in analysis.results] == [str(folder / "a.log"),
@@ -181,12 +192,12 @@ def test_problems_are_listed_in_every_format(tmp_path):
     (folder / "good.log").write_text(SAMPLE.read_text())
     (folder / "junk.txt").write_bytes(b"\x00\x01\x02" * 1000)
     analysis = analyse_paths([str(folder)], KNOWLEDGE)
-    (skipped,) = analysis.warnings
+    (skipped,) = analysis.problems.skipped
     assert skipped == f"{folder}/junk.txt: binary file, not a text capture"
     for fmt in ("text", "md", "html"):
-        out = render(analysis.results, fmt, problems=analysis.problems())
+        out = render(analysis.results, fmt, problems=analysis.problems)
         assert "junk.txt" in out and "binary file, not a text capture" in out, fmt
-    document = json.loads(render(analysis.results, "json", problems=analysis.problems()))
+    document = json.loads(render(analysis.results, "json", problems=analysis.problems))
     assert document["inputs"] == {"errors": [], "skipped": [skipped], "limits": []}
 
 
@@ -321,7 +332,8 @@ def test_redacted_names_hide_hostnames_and_addresses(tmp_path):
 
 
 def test_collected_captures_are_private_and_sanitised(tmp_path):
-    from sldiag.collect import CollectOptions, collect_licensing
+    from sldiag.collecting.connection import CollectOptions
+    from sldiag.collecting.task import collect_licensing
 
     class FakeConnection:
         secret = ""

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sldiag.capture import read_capture
-from sldiag.pipeline import analyse_capture
-from sldiag.report import to_json_document
-from sldiag.sanitize import Sanitizer
+from sldiag.analysis.run import analyse_capture
+from sldiag.reading.read import read_whole as read_capture
+from sldiag.render.documents import report_document as to_json_document
+from sldiag.sanitizing.sanitizer import Sanitizer
 
 LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts"
 
@@ -123,13 +123,13 @@ def test_router_using_policy_with_an_hsec_authorization(knowledge):
 
 
 def test_without_a_clock_no_deadline_is_taken_as_passed_and_the_report_says_so(knowledge):
-    from sldiag.report import render
+    from sldiag.render.formats import render
 
     text = (LAYOUTS / "c9800-ha-show-license-all.txt").read_text()
     # The same controller, its ACK deadline long past, and no clock of any kind.
     text = text.replace("Apr 29 23:10:02 2024", "Apr 29 23:10:02 2020").replace(
         "Time source is NTP, 10:22:41.118 UTC Fri Mar 1 2024\n", "")
-    from sldiag.capture import clean_text
+    from sldiag.reading.lines import clean_text
 
     (result,) = analyse_capture(clean_text("no-clock.txt", text), knowledge, Sanitizer())
     assert result.reference_time is None

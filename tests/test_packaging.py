@@ -21,7 +21,7 @@ def test_wheel_contains_rules_and_parsers(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "sldiag/rules/schema.json" in names
     assert "sldiag/rules/sl-scenario-07-waiting-for-reply.yaml" in names
-    assert "sldiag/rules/examples/common/healthy-registered-authorized.txt" in names
+    assert "sldiag/rules/examples/sl-agent-dereg-failed/negative-healthy-registered-authorized.txt" in names
     assert "sldiag/parsers/index.yaml" in names
     assert "sldiag/parsers/templates/cisco_ios_show_license_all.textfsm" in names
-    assert "sldiag/templates/report.txt.j2" in names
+    assert "sldiag/render/templates/report.txt.j2" in names

@@ -9,8 +9,8 @@ import pytest
 import textfsm
 import yaml
 
-from sldiag.catalog import TemplateSpec
-from sldiag.parsing import run_template
+from sldiag.model.catalog import TemplateSpec
+from sldiag.parsing.extract import run_template
 
 PARSERS = Path(__file__).resolve().parent.parent / "parsers"
 TEMPLATES = sorted((PARSERS / "templates").glob("*.textfsm"))

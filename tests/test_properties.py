@@ -17,11 +17,14 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sldiag import streaming  # noqa: E402
-from sldiag.capture import InputError, clean_text, read_capture  # noqa: E402
-from sldiag.pipeline import Knowledge, analyse_capture  # noqa: E402
-from sldiag.report import to_json_document  # noqa: E402
-from sldiag.sanitize import Sanitizer  # noqa: E402
+from sldiag.analysis.run import analyse_capture  # noqa: E402
+from sldiag.base.errors import InputError  # noqa: E402
+from sldiag.diagnosing.knowledge import Knowledge  # noqa: E402
+from sldiag.reading import read  # noqa: E402
+from sldiag.reading.lines import clean_text  # noqa: E402
+from sldiag.reading.read import read_whole as read_capture  # noqa: E402
+from sldiag.render.documents import report_document as to_json_document  # noqa: E402
+from sldiag.sanitizing.sanitizer import Sanitizer  # noqa: E402
 
 from .conftest import ROOT  # noqa: E402
 
@@ -47,7 +50,7 @@ def analyse_bytes(tmp_path_factory, data: bytes) -> None:
     path.write_bytes(data)
     whole = outcome(lambda: read_capture(str(path)))
     chunk = 1 + len(data) % 97
-    streamed = outcome(lambda: streaming.read_capture(str(path), KNOWLEDGE.catalog,
+    streamed = outcome(lambda: read.read_capture(str(path), KNOWLEDGE.catalog,
                                                       large_bytes=0, chunk_bytes=chunk))
     assert streamed == whole
 
@@ -110,7 +113,7 @@ def test_other_and_mixed_encodings(tmp_path_factory, text, encoding, split):
 
 @given(st.lists(st.text(max_size=200), max_size=60))
 def test_every_template_survives_any_lines(lines):
-    from sldiag.parsing import run_template
+    from sldiag.parsing.extract import run_template
 
     numbered = list(enumerate(lines, start=1))
     for specs in KNOWLEDGE.catalog.templates_for.values():
@@ -155,7 +158,7 @@ def test_residue_inside_a_log_tag_reads_the_same_streaming(tmp_path_factory):
             b"with the Cisco Smart Software Manager or satellite. State=Authorized for udi "
             b"PID:C9300-48P,SN:FOC2224X0AB\nSW-ACC-12#\n")
     analyse_bytes(tmp_path_factory, data)
-    assert "(2 log messages)" in outcome(lambda: streaming.read_capture(
+    assert "(2 log messages)" in outcome(lambda: read.read_capture(
         str(_write(tmp_path_factory, data)), KNOWLEDGE.catalog, large_bytes=0, chunk_bytes=7))
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sldiag import facts as fm
-from sldiag.capture import read_capture
-from sldiag.pipeline import Knowledge, analyse_capture
-from sldiag.resources import DataError
-from sldiag.rules import evaluate, load_rules
+from sldiag.analysis.run import analyse_capture
+from sldiag.base.errors import DataError
+from sldiag.diagnosing.conditions import evaluate
+from sldiag.diagnosing.knowledge import Knowledge, load_rules
+from sldiag.model import facts as fm
+from sldiag.reading.read import read_whole as read_capture
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -54,12 +55,13 @@ def test_rule_fires_on_positive_and_not_on_negative_examples(rule, knowledge):
 
 
 def _broken_copy(tmp_path: Path, rule_id: str, edit) -> Path:
+    import shutil
+
     folder = tmp_path / "extra"
     folder.mkdir()
     doc = yaml.safe_load((RULES / f"{rule_id}.yaml").read_text())
     doc["id"] = "zz-" + doc["id"]
-    doc["examples"] = {"positive": [str(RULES / p) for p in doc["examples"]["positive"]],
-                       "negative": [str(RULES / p) for p in doc["examples"]["negative"]]}
+    shutil.copytree(RULES / "examples" / rule_id, folder / "examples" / doc["id"])
     edit(doc)
     path = folder / f"{doc['id']}.yaml"
     path.write_text(yaml.safe_dump(doc))
@@ -73,7 +75,6 @@ def _broken_copy(tmp_path: Path, rule_id: str, edit) -> Path:
      "field 'when/fact': unknown fact 'registration.colour'"),
     (lambda d: d.update(when={"fact": "registration.status", "regex": "("}), "field 'when/regex'"),
     (lambda d: d.update(when={"fact": "registration.status", "like": "x"}), "field 'when'"),
-    (lambda d: d["examples"].update(negative=["nope.txt"]), "field 'examples/negative/0'"),
     (lambda d: d.update(evidence=["registration.nothing"]), "field 'evidence/0'"),
     (lambda d: d.update(supersedes=["no-such-rule"]), "field 'supersedes/0'"),
     (lambda d: d.update(next_steps=["{{ broken"]), "field 'next_steps/0'"),
@@ -104,21 +105,25 @@ def test_a_new_rule_is_a_file_not_code(tmp_path, knowledge):
                        "  Status: UNREGISTERED - REGISTRATION FAILED\n"
                        "  Failure reason: Token has expired\n\nLicense Authorization:\n"
                        "  Status: EVAL MODE\nSW9#\n")
-    (folder / "site-token-expired.yaml").write_text(f"""
+    (folder / "site-token-expired.yaml").write_text("""
 id: site-token-expired
 version: 1
 title: Registration token expired
 category: scenario
 severity: error
-when: {{fact: registration.failure_reason, regex: '(?i)token has expired'}}
+when: {fact: registration.failure_reason, regex: '(?i)token has expired'}
 evidence: [registration.status]
 explanation: The token used is past its expiry date in CSSM.
-next_steps: ["Create a new token and run `license smart register idtoken <TOKEN>` on {{{{ hostname }}}}"]
-references: {{guide: 'site runbook'}}
-examples: {{positive: ['{example}'], negative: ['{example}']}}
+next_steps: ["Create a new token and run `license smart register idtoken <TOKEN>` on {{ hostname }}"]
+references: {guide: 'site runbook'}
 """)
+    examples = folder / "examples" / "site-token-expired"
+    examples.mkdir(parents=True)
+    (examples / "positive-token-expired.txt").write_text(example.read_text())
+    (examples / "negative-healthy.txt").write_text("SW9#show license status\n")
     extended = Knowledge(knowledge.catalog, load_rules([folder], use_cache=False),
-                         knowledge.flowchart, knowledge.modes)
+                         knowledge.flowchart, knowledge.modes, knowledge.verdicts,
+                         knowledge.mode_labels)
     (result,) = analyse_capture(read_capture(str(example)), extended)
     (finding,) = [f for f in result.findings if f.rule_id == "site-token-expired"]
     assert finding.next_steps == [
@@ -173,8 +178,22 @@ def test_rows_condition_quotes_the_matching_rows():
     facts = fm.Facts()
     for n, tag in enumerate(["SMART_LIC-6-AGENT_READY", "SMART_LIC-3-COMM_FAILED",
                              "SMART_LIC-3-COMM_FAILED"], start=1):
-        facts.syslog.append(fm.Row({"tag": tag, "message": "x"}, "f.txt", n, f"line {n}"))
+        facts.rows("syslog").append(fm.Row({"tag": tag, "message": "x"}, "f.txt", n, f"line {n}"))
     result = evaluate({"rows": "syslog", "match": {"tag": "COMM_FAILED"}}, facts, None)
     assert result.matched and [r.line for r in result.evidence] == [2, 3]
     assert not evaluate({"rows": "syslog", "match": {"tag": "COMM_FAILED"}, "min_count": 3},
                         facts, None).matched
+
+
+def test_a_rule_without_examples_beside_it_is_refused(tmp_path):
+    """Examples live in examples/<rule id>/ beside the rule: a rule with no negative (or no
+    positive) example there is not finished, and loading says so, naming the file."""
+    folder = _broken_copy(tmp_path, "sl-scenario-01-product-already-registered", lambda d: None)
+    for example in (folder / "examples" / "zz-sl-scenario-01-product-already-registered"
+                    ).glob("negative-*"):
+        example.unlink()
+    with pytest.raises(DataError) as info:
+        load_rules([folder], use_cache=False)
+    assert "zz-sl-scenario-01-product-already-registered.yaml" in str(info.value)
+    assert "no negative example in examples/zz-sl-scenario-01-product-already-registered/" \
+        in str(info.value)

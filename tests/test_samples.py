@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from sldiag.capture import read_capture
-from sldiag.pipeline import analyse_capture
+from sldiag.analysis.run import analyse_capture
+from sldiag.reading.read import read_whole as read_capture
 
 from .conftest import ROOT, SAMPLES
 

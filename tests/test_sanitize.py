@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from sldiag.bundle import build_bundle
-from sldiag.sanitize import Sanitizer
+from sldiag.bundle.build import build_bundle
+from sldiag.sanitizing.sanitizer import Sanitizer
 
 from .conftest import CORPUS, ROOT, run_cli
 
@@ -159,7 +159,7 @@ def test_analyze_redact_classes_in_the_report():
 def test_netconan_reads_only_the_configuration(knowledge, monkeypatch):
     """netconan anonymises configurations and is slow (about 0.3 ms a line): a large show
     tech must not pass its logs and counters through it."""
-    import sldiag.bundle as bundle_module
+    import sldiag.sanitizing.captures as bundle_module
 
     seen: list[str] = []
     real = bundle_module.netconan_lines
@@ -182,7 +182,7 @@ def test_netconan_prefilter_changes_nothing_netconan_would_change():
     """netconan_lines hands netconan only the lines holding one of NETCONAN_WORDS; netconan's
     own answer over every line must be the same, on every planted secret form and on every
     configuration line we have (samples, rule examples, real outputs)."""
-    from sldiag.sanitize import NETCONAN_WORDS, netconan_all, netconan_lines
+    from sldiag.sanitizing.netconan import NETCONAN_WORDS, netconan_all, netconan_lines
 
     from .secretgen import plant, session_log, show_tech
 

@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 
-from sldiag.bundle import build_bundle
-from sldiag.pipeline import analyse_paths
-from sldiag.report import render
+from sldiag.analysis.run import analyse_paths
+from sldiag.bundle.build import build_bundle
+from sldiag.render.formats import render
 
 from .conftest import run_cli
 from .secretgen import FORMS, KINDS, all_values, plant, session_log, show_tech
@@ -93,8 +93,8 @@ def test_no_secret_when_read_streaming(captures, knowledge, tmp_path):
 def test_secrets_in_every_form_one_by_one(knowledge):
     """Each kind alone, in each of its forms, as the only content: nothing depends on what
     surrounds it (a block, a section, the order of the rules)."""
-    from sldiag.capture import clean_text
-    from sldiag.sanitize import Sanitizer
+    from sldiag.reading.lines import clean_text
+    from sldiag.sanitizing.sanitizer import Sanitizer
 
     leaks = []
     for planted in PLANTED:

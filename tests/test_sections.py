@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sldiag.capture import InputError, clean_text
-from sldiag.sections import split_capture
+from sldiag.base.errors import InputError
+from sldiag.reading.lines import clean_text
+from sldiag.reading.sections import split_capture
 
 
 def split(text: str, knowledge):

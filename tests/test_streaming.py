@@ -13,11 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from sldiag import streaming
-from sldiag.capture import InputError, SparseLines, read_capture
-from sldiag.pipeline import Knowledge, analyse_capture, analyse_paths
-from sldiag.report import to_json_document
-from sldiag.sanitize import Sanitizer
+from sldiag.analysis.run import analyse_capture, analyse_paths
+from sldiag.base.errors import InputError
+from sldiag.diagnosing.knowledge import Knowledge
+from sldiag.reading import finders as finder_module
+from sldiag.reading import lines as lines_module
+from sldiag.reading import read, scanner
+from sldiag.reading.lines import SparseLines
+from sldiag.reading.read import read_whole as read_capture
+from sldiag.render.documents import report_document as to_json_document
+from sldiag.sanitizing.sanitizer import Sanitizer
 
 from .conftest import ROOT, run_cli
 
@@ -43,9 +48,9 @@ def finders() -> list[str]:
 @pytest.fixture(params=finders())
 def finder(request, monkeypatch):
     monkeypatch.setenv("SLDIAG_SCANNER", request.param)
-    monkeypatch.setattr(streaming, "_FINDERS", {})
+    monkeypatch.setattr(finder_module, "_FINDERS", {})
     yield request.param
-    streaming._FINDERS.clear()
+    finder_module._FINDERS.clear()
 
 
 def outcome(path: Path, **kwargs) -> tuple:
@@ -59,7 +64,7 @@ def outcome(path: Path, **kwargs) -> tuple:
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
 def test_streaming_equals_whole_read_on_own_inputs(finder, monkeypatch, chunk):
-    monkeypatch.setattr(streaming, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(read, "CHUNK_BYTES", chunk)
     differ = [p.name for p in OWN_INPUTS
               if outcome(p) != outcome(p, large_bytes=0)]
     assert differ == []
@@ -68,7 +73,7 @@ def test_streaming_equals_whole_read_on_own_inputs(finder, monkeypatch, chunk):
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
 def test_streaming_equals_whole_read_on_real_outputs(finder, monkeypatch):
-    monkeypatch.setattr(streaming, "CHUNK_BYTES", 13)
+    monkeypatch.setattr(read, "CHUNK_BYTES", 13)
     outputs = sorted(CORPUS.glob("*.txt"))
     assert outputs
     assert [p.name for p in outputs if outcome(p) != outcome(p, large_bytes=0)] == []
@@ -92,8 +97,8 @@ def candidate_lines(finder_name: str, data: bytes, chunk: int) -> set[int]:
     """0-based numbers of the lines a finder proposes, fed ``chunk`` bytes at a time (cut
     at line ends, as the reader does)."""
     scopes = [s.filter.pattern.encode() for s in KNOWLEDGE.catalog.line_scopes]
-    finder = (streaming.HyperscanFinder(scopes) if finder_name == "hyperscan"
-              else streaming.PlainFinder(scopes))
+    finder = (finder_module.HyperscanFinder(scopes) if finder_name == "hyperscan"
+              else finder_module.PlainFinder(scopes))
     found: set[int] = set()
     begin = line = 0
     while begin < len(data):
@@ -108,8 +113,8 @@ def candidate_lines(finder_name: str, data: bytes, chunk: int) -> set[int]:
 def test_finders_never_miss_a_marker_or_a_scope_line(finder):
     """Whatever the reader's mode logic, the lines it is offered must include every line
     that sectioning would call a delimiter or prompt, and every line a line scope wants."""
-    from sldiag.capture import decode_capture
-    from sldiag.sections import _find_markers
+    from sldiag.reading.read import decode_capture
+    from sldiag.reading.sections import _find_markers
 
     inputs = [p.read_bytes() for p in OWN_INPUTS if not p.name.endswith(".gz")]
     inputs += [b"".join(RESIDUE_PROMPTS), b"x\n".join(RESIDUE_PROMPTS)]
@@ -164,10 +169,10 @@ def big_show_tech(path: Path, filler_blocks: int) -> dict[str, int]:
 
 
 def test_large_show_tech_is_read_in_part_with_true_line_numbers(tmp_path, finder, monkeypatch):
-    monkeypatch.setattr(streaming, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(read, "CHUNK_BYTES", 64 * 1024)
     path = tmp_path / "big.txt"
     shape = big_show_tech(path, filler_blocks=400)
-    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=256 * 1024)
+    capture = read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=256 * 1024)
     assert isinstance(capture.lines, SparseLines)
     assert len(capture.lines) == shape["lines"]
     assert len(capture.lines.kept) < shape["lines"] / 10
@@ -189,7 +194,7 @@ def test_large_show_tech_is_read_in_part_with_true_line_numbers(tmp_path, finder
 def test_cli_reads_a_capture_over_the_threshold(tmp_path):
     path = tmp_path / "huge.txt"
     big_show_tech(path, filler_blocks=3000)
-    assert path.stat().st_size > streaming.LARGE_CAPTURE_BYTES
+    assert path.stat().st_size > read.LARGE_CAPTURE_BYTES
     result = run_cli("analyze", "--format", "json", str(path))
     assert result.returncode == 1, result.stderr
     ids = [f["id"] for f in json.loads(result.stdout)["devices"][0]["findings"]]
@@ -201,12 +206,12 @@ def test_gzip_is_streamed_and_truncation_is_one_clear_error(tmp_path):
     big_show_tech(path, filler_blocks=200)
     packed = gzip.compress(path.read_bytes())
     (tmp_path / "big.txt.gz").write_bytes(packed)
-    capture = streaming.read_capture(str(tmp_path / "big.txt.gz"), KNOWLEDGE.catalog,
+    capture = read.read_capture(str(tmp_path / "big.txt.gz"), KNOWLEDGE.catalog,
                                      large_bytes=4096, chunk_bytes=10_000)
     assert isinstance(capture.lines, SparseLines)
     (tmp_path / "cut.txt.gz").write_bytes(packed[: len(packed) // 2])
     with pytest.raises(InputError, match="gzip data is truncated or corrupt") as info:
-        streaming.read_capture(str(tmp_path / "cut.txt.gz"), KNOWLEDGE.catalog,
+        read.read_capture(str(tmp_path / "cut.txt.gz"), KNOWLEDGE.catalog,
                                large_bytes=4096, chunk_bytes=10_000)
     assert "\n" not in str(info.value)
 
@@ -219,7 +224,7 @@ def test_bad_bytes_deep_in_a_large_capture_are_gaps_at_their_line(tmp_path):
     data[7000] += b" \xff\xfe"
     path.write_bytes(b"\n".join(data))
     whole = read_capture(str(path))
-    streamed = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
+    streamed = read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
                                       chunk_bytes=3000)
     assert whole.notes == streamed.notes
     assert [n for n, _ in whole.notes] == [5001, 7001]
@@ -236,7 +241,7 @@ def test_a_large_capture_in_another_encoding_is_refused_naming_its_first_line(tm
     with pytest.raises(InputError) as whole:
         read_capture(str(path))
     with pytest.raises(InputError) as streamed:
-        streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
+        read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096,
                                chunk_bytes=3000)
     assert str(streamed.value) == str(whole.value)
     assert f"{path}:3001: not valid UTF-8 (byte 0xe9, " in str(streamed.value)
@@ -246,15 +251,17 @@ def test_whitespace_only_large_capture_is_empty(tmp_path):
     path = tmp_path / "blank.txt"
     path.write_bytes(b" \n\t\n" * 10_000)
     with pytest.raises(InputError, match="file is empty"):
-        streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=100)
+        read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=100)
 
 
 def test_a_line_longer_than_the_limit_is_read_in_part(tmp_path, monkeypatch):
-    monkeypatch.setattr(streaming, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(read, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(scanner, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(lines_module, "MAX_LINE_BYTES", 1000)
     path = tmp_path / "long.txt"
     body = LICENSING.read_text()
     path.write_text("x" * 50_000 + "\u00e9" * 10 + "\n" + body)
-    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0,
+    capture = read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0,
                                      chunk_bytes=256)
     assert capture.notes[0][0] == 1 and "line longer than" in capture.notes[0][1]
     assert len(capture.lines[0]) <= 1000
@@ -264,14 +271,14 @@ def test_a_line_longer_than_the_limit_is_read_in_part(tmp_path, monkeypatch):
 
 
 def test_bare_output_beyond_the_preamble_budget_is_named(tmp_path, monkeypatch):
-    monkeypatch.setattr(streaming, "PREAMBLE_BYTES", 2000)
+    monkeypatch.setattr(scanner, "PREAMBLE_BYTES", 2000)
     path = tmp_path / "logs.txt"
     path.write_text("".join(f"*Mar  1 00:00:{i % 60:02d}: %LINK-3-UPDOWN: Interface Gi1/0/1, "
                             "changed state to up\n" for i in range(500))
                     + "*Mar  1 00:10:00: %SMART_LIC-3-COMM_FAILED: Communications failure "
                       "with the Cisco Smart License Utility (CSLU) : Unable to resolve "
                       "server hostname/domain name\n")
-    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0)
+    capture = read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0)
     assert any("no prompt or show-tech delimiter" in note for _, note in capture.notes)
     assert capture.lines[500].startswith("*Mar  1 00:10:00: %SMART_LIC-3-COMM_FAILED")
     (result,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
@@ -280,11 +287,11 @@ def test_bare_output_beyond_the_preamble_budget_is_named(tmp_path, monkeypatch):
 
 
 def test_reports_show_only_lines_that_were_read(tmp_path):
-    from sldiag.report import excerpts, raw_sections
+    from sldiag.render.views import excerpts, raw_sections
 
     path = tmp_path / "big.txt"
     big_show_tech(path, filler_blocks=100)
-    capture = streaming.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096)
+    capture = read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=4096)
     (result,) = analyse_capture(capture, KNOWLEDGE, Sanitizer())
     evidence = [e for f in to_json_document([result])["devices"][0]["findings"]
                 for e in f["evidence"]]
@@ -304,10 +311,10 @@ def test_parallel_runs_match_one_process_with_bad_files_among_good(tmp_path):
         for sample in sorted((ROOT / "samples").iterdir()):
             shutil.copy(sample, tmp_path / f"{n}-{sample.name}")
         (tmp_path / f"{n}-zz-binary.txt").write_bytes(b"\x00\x01binary")
-    serial = analyse_paths([str(tmp_path)], KNOWLEDGE, jobs=1, keep_text=False)
+    serial = analyse_paths([str(tmp_path)], KNOWLEDGE, jobs=1, with_text=False)
     for jobs in (2, 3):
-        parallel = analyse_paths([str(tmp_path)], KNOWLEDGE, jobs=jobs, keep_text=False)
-        assert parallel.warnings == serial.warnings and len(serial.warnings) == 5
+        parallel = analyse_paths([str(tmp_path)], KNOWLEDGE, jobs=jobs, with_text=False)
+        assert parallel.problems.skipped == serial.problems.skipped and len(serial.problems.skipped) == 5
         assert ([json.dumps(to_json_document([r]), default=str) for r in parallel.results]
                 == [json.dumps(to_json_document([r]), default=str) for r in serial.results])
 
@@ -328,7 +335,7 @@ def bundle_members(paths: list[str], **kwargs) -> object:
     import io
     import zipfile
 
-    from sldiag.bundle import build_bundle
+    from sldiag.bundle.build import build_bundle
 
     try:
         bundle = build_bundle(paths, KNOWLEDGE, **kwargs)
@@ -340,13 +347,13 @@ def bundle_members(paths: list[str], **kwargs) -> object:
     manifest = json.loads(members.pop("manifest.json"))
     manifest["files"] = [f for f in manifest["files"] if f["path"] in members]
     bundle.close()
-    return members, manifest, bundle.errors, bundle.warnings
+    return members, manifest, bundle.errors, bundle.problems.skipped
 
 
 @pytest.mark.parametrize("redact", [frozenset(), frozenset({"serials", "accounts",
                                                            "hostnames", "ips"})])
 def test_large_captures_bundle_to_the_same_bytes(redact, monkeypatch, tmp_path):
-    monkeypatch.setattr(streaming, "CHUNK_BYTES", 97)
+    monkeypatch.setattr(read, "CHUNK_BYTES", 97)
     planted = ROOT / "tests" / "data" / "secrets" / "planted-show-tech.txt"
     # Exec timestamp headers after every prompt, CRLF and a BOM: cleaned the same both ways.
     headed = tmp_path / "headed.log"
@@ -369,7 +376,8 @@ def test_large_captures_bundle_to_the_same_bytes(redact, monkeypatch, tmp_path):
 
 
 def test_a_large_capture_is_bundled_from_a_spooled_file(tmp_path):
-    from sldiag.bundle import build_bundle, write_bundle
+    from sldiag.bundle.archive import write_bundle
+    from sldiag.bundle.build import build_bundle
 
     path = tmp_path / "big.txt"
     big_show_tech(path, filler_blocks=300)

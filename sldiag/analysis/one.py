@@ -1,0 +1,141 @@
+"""One input analysed: read, sanitised, split into devices, parsed, diagnosed; whatever
+goes wrong stays with that input."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..base.errors import InputError
+from ..diagnosing.derive import derive_facts, hostname_of, licensing_mode, reference_time
+from ..diagnosing.engine import decide_verdict, place_on_flowchart, run_rules
+from ..diagnosing.knowledge import Knowledge
+from ..diagnosing.state import licensing_state
+from ..model.problems import limit_lines
+from ..model.results import DeviceResult, ParseGap
+from ..parsing.extract import extract_facts
+from ..reading.inputs import InputFile, own_output_kind
+from ..reading.lines import Capture, SparseLines
+from ..reading.read import read_capture
+from ..reading.sections import DeviceSections, split_capture
+from ..sanitizing.sanitizer import Sanitizer, withheld
+from .excerpts import cut_text, outputs_of
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input that was analysed: where to read it again (a bundle writes its sanitised
+    text), how results cite it, and what its reading found."""
+
+    item: InputFile
+    name: str                                  # as results cite it (--redact applied)
+    indent: str = ""                           # the indentation a paste shared, removed
+    large: bool = False                        # read streaming: never held whole
+    config: tuple[tuple[int, int], ...] = ()   # configuration lines, [start, end) 0-based
+    limits: tuple[tuple[int, str], ...] = ()   # limits reached while reading it
+
+
+def analyse_capture(capture: Capture, knowledge: Knowledge,
+                    sanitizer: Sanitizer | None = None,
+                    with_text: bool = True) -> list[DeviceResult]:
+    """Analyse one capture; with a sanitizer, secrets leave its lines before anything else.
+    ``with_text``: cut the excerpts and outputs a report shows (HTML, Markdown)."""
+    return _analyse(capture, knowledge, sanitizer, with_text)[0]
+
+
+def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None,
+             with_text: bool) -> tuple[list[DeviceResult], list[tuple[int, int]]]:
+    """The devices of a capture, and the ranges of its lines that are configuration."""
+    if sanitizer is not None:
+        capture.lines = sanitizer.lines(capture.lines)
+        capture.name = sanitizer.name(capture.name)  # --redact: hostnames, IPs in names
+    results = []
+    devices = split_capture(capture, knowledge.catalog)
+    for device in devices:
+        facts, gaps = extract_facts(device, capture.lines, knowledge.catalog,
+                                    capture.timestamp_headers)
+        # A note's line (bytes not UTF-8, a line cut) is quoted withheld: sldiag read it
+        # only in part, so it cannot vouch for what it holds.
+        gaps += [ParseGap(capture.name, line, withheld(_line_text(capture, line)), None, reason,
+                          True) for line, reason in capture.notes]
+        derive_facts(facts, knowledge.catalog, device.sections)
+        mode = licensing_mode(facts, knowledge.modes)
+        now = reference_time(facts)
+        result = DeviceResult(
+            hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
+            facts=facts, gaps=gaps, mode=mode, reference_time=now,
+            state=licensing_state(facts, mode, knowledge.mode_labels.get(mode, mode), now),
+            outputs=outputs_of(device.sections), sanitized=sanitizer is not None)
+        run_rules(result, knowledge.rules)
+        decide_verdict(result, knowledge.verdicts)
+        place_on_flowchart(result, knowledge.flowchart)
+        if with_text:
+            cut_text(result, capture.lines, device.sections)
+        results.append(result)
+    return results, config_ranges(devices)
+
+
+def config_ranges(devices: list[DeviceSections]) -> list[tuple[int, int]]:
+    """The configuration's lines, as sorted [start, end) ranges of 0-based indexes."""
+    ranges: list[tuple[int, int]] = []
+    for device in devices:
+        for section in device.sections:
+            if not section.configuration:
+                continue
+            if section.header_line and section.last_line:  # every line, read or not
+                ranges.append((section.header_line, section.last_line))
+            else:
+                ranges += [(number - 1, number) for number, _ in section.lines]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _line_text(capture: Capture, line: int) -> str:
+    text = capture.lines[line - 1] if 0 < line <= len(capture.lines) else ""
+    return text or capture.note_texts.get(line, "")
+
+
+# The devices of one input, or why it was not analysed, and the limits it reached.
+Outcome = tuple[list[DeviceResult], str | None, list[str], Source | None]
+Args = tuple[InputFile, str | None, bool, bool, int]
+
+
+def analyse_one(knowledge: Knowledge, args: Args,
+                sanitizer: Sanitizer | None = None) -> Outcome:
+    """One capture; without a shared sanitizer, each file gets its own (secrets only).
+    Whatever goes wrong stays with this file: a one-line reason, never a traceback (set
+    SLDIAG_DEBUG=1 to see one)."""
+    item, encoding, show_secrets, with_text, large_bytes = args
+    try:
+        capture = read_capture(item.path, knowledge.catalog, encoding, large_bytes,
+                               name=item.name)
+        if not item.explicit and (kind := own_output_kind(capture.lines)):
+            return [], f"{item.name}: {kind}", [], None
+        if sanitizer is None and not show_secrets:
+            sanitizer = Sanitizer()
+        results, config = _analyse(capture, knowledge, sanitizer, with_text)
+    except InputError as exc:
+        return [], str(exc), [], None
+    except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a bug
+        if os.environ.get("SLDIAG_DEBUG"):
+            raise
+        # The type only: a message could quote a line of the capture, secrets included.
+        reason = (f"{item.name}: internal error ({type(exc).__name__}); the other inputs were "
+                  "analysed; please report it (SLDIAG_DEBUG=1 shows the traceback)")
+        return [], reason, [], None
+    if not item.explicit and not any(holds_device_output(r) for r in results):
+        return [], f"{item.name}: holds no device output sldiag recognises", [], None
+    source = Source(item, capture.name, capture.indent, isinstance(capture.lines, SparseLines),
+                    tuple(config), tuple(capture.limits))
+    return results, None, limit_lines(capture.name, capture.limits), source
+
+
+def holds_device_output(result: DeviceResult) -> bool:
+    """Whether a device's part of a capture is device output at all: a prompt or a delimiter,
+    an output recognised by its content, or a fact (a licensing log line)."""
+    return bool(result.outputs) or not result.facts.is_empty()

@@ -1,0 +1,130 @@
+"""Where the shipped data lives, reading it, and the cache of what can be rebuilt from it.
+
+In a wheel, rules/ and parsers/ are installed as sldiag/rules and sldiag/parsers; in a
+source checkout (editable install) they are the repository's top-level folders.
+
+The cache holds data, never code: parsed YAML and validated rules as JSON, each named by the
+SHA-256 of its sources' content (a changed file is a new name). It is used only in a folder
+this user owns and nobody else can write (created 0700), like OpenSSH's own files: another
+account cannot put anything in it for sldiag to read. Anything unreadable is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import stat
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+@cache
+def data_dir(name: str) -> Path:
+    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise DataError(f"sldiag's {name}/ folder is missing from the installation")
+
+
+@cache
+def ntc_templates_dir() -> Path:
+    # Locate the package without importing it (its __init__ pulls in more than we need).
+    spec = importlib.util.find_spec("ntc_templates")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("ntc-templates is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "templates"
+
+
+def cache_dir() -> Path:
+    """Where sldiag keeps what it can rebuild ($SLDIAG_CACHE_DIR, else the XDG cache)."""
+    if os.environ.get("SLDIAG_CACHE_DIR"):
+        return Path(os.environ["SLDIAG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sldiag"
+
+
+def private_cache_dir(create: bool = False) -> Path | None:
+    """The cache folder when only this user can write it (created 0700 when asked), else
+    None: a cache others could write is not read."""
+    folder = cache_dir()
+    if create:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return None
+    try:
+        info = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
+        return None
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return None
+    return folder
+
+
+def fingerprint(files: list[Path], salt: str = "") -> str:
+    """The SHA-256 of sldiag's version, ``salt`` and the files' names and contents."""
+    from .. import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{salt}".encode())
+    for f in files:
+        h.update(f"{f.name}\0".encode())
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def read_cache(name: str) -> Any | None:
+    folder = private_cache_dir()
+    if folder is None:
+        return None
+    try:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_cache(name: str, data: Any) -> None:
+    """Best effort and atomic: a read-only home only costs speed."""
+    folder = private_cache_dir(create=True)
+    if folder is None:
+        return
+    path = folder / name
+    try:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def load_yaml_cached(path: Path) -> Any:
+    """A data file, parsed once per change and then read from the JSON cache."""
+    name = f"data-{fingerprint([path])}.json"
+    data = read_cache(name)
+    if data is None:
+        data = load_yaml(path)
+        write_cache(name, data)
+    return data
+
+
+def load_yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise DataError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from None

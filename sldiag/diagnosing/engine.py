@@ -1,0 +1,180 @@
+"""The engine: one device's facts in, its findings out, each at the severity the device's
+evidence calls for, causes before what they cause; then its verdict and its place on the
+TAC guide's flowchart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import facts as fm
+from ..model.results import DeviceResult, Finding, Placement
+from .conditions import Context
+from .knowledge import SEVERITY_RANK, Rule, Stage, Verdict
+from .messages import render
+
+
+def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
+    """Evaluate every rule; keep matches that can cite evidence, at the severity the
+    device's evidence calls for; drop superseded ones; put causes before what they cause."""
+    now, source = result.reference_time or (None, "no clock in the capture")
+    ctx = Context(result.facts, now)
+    fired: dict[str, Finding] = {}
+    superseded: set[str] = set()
+    for rule in rules:
+        if rule.modes and result.mode not in rule.modes:
+            continue
+        finding = _finding(rule, result, ctx, source)
+        if finding is not None:
+            fired[rule.id] = finding
+            superseded.update(rule.supersedes)
+    by_id = {rule.id: rule for rule in rules}
+    findings = [f for rid, f in fired.items() if rid not in superseded]
+    kept = {f.rule_id: f for f in findings}
+    for finding in findings:
+        _attach_causes(finding, by_id[finding.rule_id], kept, result.facts)
+    for finding in findings:
+        for cause_id in finding.causes:
+            kept[cause_id].consequences.append(finding.rule_id)
+    _carry_severity_to_causes(findings, kept)
+    depth = _cause_depths(kept)
+    # Worst first; within a severity, a root cause before what it causes.
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], -depth[f.rule_id],
+                                 f.scenario or 99, f.rule_id))
+    result.findings = findings
+
+
+def _finding(rule: Rule, result: DeviceResult, ctx: Context, source: str) -> Finding | None:
+    """The rule's finding on this device, or None (no match, silenced, nothing to quote)."""
+    match = rule.when.evaluate(ctx)
+    if not match.matched:
+        return None
+    severity, because, extra = rule.severity, None, []
+    for step in rule.calibrate:
+        calibration = step.when.evaluate(ctx)
+        if calibration.matched:
+            severity, extra = step.severity, calibration.evidence
+            because = render(step.because, result.facts, result.hostname, ctx.now, source)
+            break
+    if severity == "silent":
+        return None
+    quoted: list[fm.Fact | fm.Row] = list(match.evidence)
+    for path in rule.evidence:
+        fact = result.facts.get(path)
+        if fact is not None:
+            quoted.append(fact)
+    evidence = _unique_sorted(quoted)
+    if not evidence:
+        return None  # no evidence, no finding
+    if extra:  # what proved the device works anyway (or worse) is quoted too
+        evidence = _merge_evidence(evidence, _unique_sorted(list(extra)))
+    primary = match.evidence[0].evidence() if match.evidence else evidence[0]
+    steps = (render(s, result.facts, result.hostname, ctx.now, source) for s in rule.next_steps)
+    return Finding(
+        rule_id=rule.id, rule_version=rule.version, severity=severity,
+        scenario=rule.scenario, category=rule.category, title=rule.title, evidence=evidence,
+        explanation=render(rule.explanation, result.facts, result.hostname, ctx.now, source),
+        # A step whose condition (in its text) does not hold renders empty: left out.
+        next_steps=[step for step in steps if step],
+        references=rule.references, primary=primary, calibration=because)
+
+
+def _carry_severity_to_causes(findings: list[Finding], kept: dict[str, Finding]) -> None:
+    """What causes an error is itself the error to fix (along chains of causes too)."""
+    changed = True
+    while changed:
+        changed = False
+        for finding in findings:
+            for cause_id in finding.causes:
+                cause = kept[cause_id]
+                if SEVERITY_RANK[finding.severity] < SEVERITY_RANK[cause.severity]:
+                    cause.severity, changed = finding.severity, True
+                    cause.calibration = f"it is the cause of {finding.label}"
+
+
+def _cause_depths(findings: dict[str, Finding]) -> dict[str, int]:
+    """How many links of consequences follow each finding (0: it causes nothing found)."""
+    depth: dict[str, int] = {}
+
+    def of(rule_id: str, seen: frozenset[str]) -> int:
+        if rule_id not in depth:
+            nexts = [c for c in findings[rule_id].consequences if c not in seen]
+            depth[rule_id] = max((1 + of(c, seen | {c}) for c in nexts), default=0)
+        return depth[rule_id]
+
+    for rule_id in findings:
+        of(rule_id, frozenset({rule_id}))
+    return depth
+
+
+def decide_verdict(result: DeviceResult, verdicts: list[Verdict]) -> None:
+    """One line: the worst finding (its cause first) when it is a warning or worse, else
+    the first positive verdict of rules/verdicts.yaml that holds."""
+    now, source = result.reference_time or (None, "no clock in the capture")
+    worst = result.worst
+    if worst is not None and SEVERITY_RANK[worst.severity] <= SEVERITY_RANK["warning"]:
+        text = f"{worst.severity.upper()} - {worst.label}"
+        labels = {f.rule_id: f.label for f in result.findings}
+        effects = [labels[c] for c in worst.consequences if c in labels]
+        if effects:
+            text += f" (the cause of: {'; '.join(effects)})"
+        result.verdict = text
+        return
+    fired = frozenset(f.rule_id for f in result.findings)
+    for entry in verdicts:
+        if result.mode in entry.modes and entry.when.evaluate(
+                Context(result.facts, now, fired)).matched:
+            result.verdict = " ".join(render(entry.text, result.facts, result.hostname, now,
+                                             source).split())
+            return
+    result.verdict = "OK: no problem found"
+
+
+def place_on_flowchart(result: DeviceResult, stages: list[Stage]) -> None:
+    """Where the device stands on the TAC guide's flowchart: the first stage that holds."""
+    now = result.reference_time[0] if result.reference_time else None
+    fired = frozenset(f.rule_id for f in result.findings)
+    for stage in stages:
+        if result.mode in stage.modes and stage.when.evaluate(
+                Context(result.facts, now, fired)).matched:
+            result.flowchart = Placement(stage.stage, stage.label, stage.path, stage.locates)
+            return
+
+
+def _attach_causes(finding: Finding, rule: Rule, fired: dict[str, Finding],
+                   facts: fm.Facts) -> None:
+    """Put the fix of each cause found first, quoting its line; or say what would settle it."""
+    if not rule.causes:
+        return
+    found = [fired[c] for c in rule.causes if c in fired]
+    steps: list[str] = []
+    for cause in found:
+        where = cause.primary or cause.evidence[0]
+        steps.append(f"Cause found: {cause.title} ({where['file']}:{where['line']}: "
+                     f"`{where['text'].strip()}`). {cause.next_steps[0]}")
+        finding.evidence = _merge_evidence(finding.evidence, cause.evidence)
+    finding.causes = [c.rule_id for c in found]
+    captured = set(facts.value("device.commands") or [])
+    if not found and not captured.intersection(_base_commands(rule.settle_with)):
+        commands = ", ".join(f"`{c}`" for c in rule.settle_with)
+        steps.append(f"The capture does not show the configuration that would explain this; "
+                     f"collect {commands} and analyse again.")
+    finding.next_steps = steps + finding.next_steps
+
+
+def _base_commands(commands: list[str]) -> set[str]:
+    return {c.split("|")[0].strip() for c in commands}
+
+
+def _merge_evidence(first: list[dict[str, Any]], more: list[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    seen = {(e["file"], e["line"]): e for e in first}
+    for e in more:
+        seen.setdefault((e["file"], e["line"]), e)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _unique_sorted(items: list[fm.Fact | fm.Row]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    for item in items:
+        seen.setdefault((item.file, item.line), item.evidence())
+    return [seen[k] for k in sorted(seen)]

@@ -1,0 +1,58 @@
+"""Rule texts are small jinja2 templates: ``{{ hostname }}``, ``{{ fact('path') }}``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from ..model import facts as fm
+from ..model.values import human
+
+
+@cache
+def _environment() -> Any:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    # Sandboxed: rules may come from a user's own folder (--rules).
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
+
+
+@cache
+def compile_message(text: str) -> Any:
+    """A rule text as a sandboxed template, compiled once per process and only when a rule
+    that uses it fires (most texts are plain and never compiled)."""
+    return _environment().from_string(text)
+
+
+def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None,
+           clock_source: str = "no clock in the capture") -> str:
+    if "{{" not in text and "{%" not in text:
+        return text.strip()  # most next steps are plain text: no template to compile
+
+    def fact(path: str, default: str = "unknown") -> str:
+        value = facts.value(path)
+        return default if value is None else human(value)
+
+    def days_left(path: str) -> str:
+        """Whole days from the device's clock to a date fact ("-3" = three days ago)."""
+        value = facts.value(path)
+        if not isinstance(value, datetime) or now is None:
+            return "an unknown number of"
+        return str(int((value - now).total_seconds() // 86400))
+
+    return compile_message(text).render(
+        hostname=hostname or "<hostname>", fact=fact, days_left=days_left,
+        days_since=lambda path: days_left(path).lstrip("-"), clock_source=clock_source,
+        reads=lambda: what_was_read(facts)).strip()
+
+
+def what_was_read(facts: fm.Facts) -> str:
+    """The outputs sldiag recognised in a device's capture, for sentences."""
+    read = list(facts.value("device.commands") or [])
+    logged = len(facts.rows("syslog"))
+    if logged:
+        read.append(f"{logged} log message{'s' if logged != 1 else ''}")
+    if facts.rows("eventlog") and "show license eventlog" not in read:
+        read.append("licensing event log lines")
+    return ", ".join(read) if read else "no command output sldiag knows"

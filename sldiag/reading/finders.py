@@ -1,0 +1,114 @@
+"""Finding the lines of a chunk that matter, at C speed: lines that may be a show-tech
+delimiter or a prompt, and the lines the line scopes want. Hyperscan where it is installed
+(one pass over a chunk), else Python's own searches; both must offer every line sectioning
+would take as a marker (a superset is fine, never fewer)."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from ..model.catalog import Catalog
+from .markers import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, may_be_prompt
+
+MARK, SCOPE = 1, 2
+TIMESTAMP_HEADER_HINT = rb"^(?:Load for five secs:|Time source is [^\n,]*, |No time source, )"
+
+
+class PlainFinder:
+    """Candidate lines with Python's own searches (bytes.find and re): a few passes per chunk."""
+
+    name = "python"
+
+    def __init__(self, scopes: list[bytes], markers: bool = True) -> None:
+        self.scopes = [re.compile(pattern, re.MULTILINE) for pattern in scopes]
+        self.markers = markers
+
+    def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+        """Starts of the lines of ``buf[begin:end]`` that may be a marker or that a line
+        scope wants, in order."""
+        found: dict[int, int] = {}
+        for hint in DELIMITER_HINTS if self.markers else ():
+            for m in hint.finditer(buf, begin, end):
+                start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+                found[start] = found.get(start, 0) | MARK
+        for char in PROMPT_CHARS if self.markers else ():
+            at = buf.find(char, begin, end)
+            while at >= 0:
+                start = buf.rfind(b"\n", begin, at) + 1 or begin
+                newline = buf.find(b"\n", at, end)
+                if may_be_prompt(buf, start, at, end if newline < 0 else newline):
+                    found[start] = found.get(start, 0) | MARK
+                if newline < 0:
+                    break
+                at = buf.find(char, newline, end)
+        for scope in self.scopes:
+            for m in scope.finditer(buf, begin, end):
+                start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+                found[start] = found.get(start, 0) | SCOPE
+        return sorted(found.items())
+
+
+class HyperscanFinder:
+    """The same candidates (a superset is fine, never fewer) in one pass of Intel's
+    Hyperscan over each chunk, several times faster than the passes of PlainFinder."""
+
+    name = "hyperscan"
+
+    def __init__(self, scopes: list[bytes], markers: bool = True) -> None:
+        import hyperscan
+
+        self._hs = hyperscan
+        expressions = ([hint.pattern for hint in DELIMITER_HINTS] + list(PROMPT_LINES)
+                       if markers else []) + scopes
+        self.kinds = [MARK] * (len(expressions) - len(scopes)) + [SCOPE] * len(scopes)
+        self.db = _hyperscan_database(expressions)
+
+    def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+        hits: list[tuple[int, int]] = []
+        self.db.scan(memoryview(buf)[begin:end],
+                     match_event_handler=lambda ident, _from, to, _flags, _ctx:
+                     hits.append((ident, to)))
+        found: dict[int, int] = {}
+        kinds = self.kinds
+        for ident, to in hits:
+            start = buf.rfind(b"\n", begin, begin + to - 1) + 1 or begin
+            found[start] = found.get(start, 0) | kinds[ident]
+        return sorted(found.items())
+
+
+def _hyperscan_database(expressions: list[bytes]) -> Any:
+    """Compiled once per process (about 20 ms, and only large captures are scanned); never
+    kept on disk, where a file could be swapped for one the library would load unchecked."""
+    import hyperscan
+
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=list(range(len(expressions))),
+               elements=len(expressions),
+               flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY]
+               * len(expressions))
+    return db
+
+
+def finder_for(catalog: Catalog, markers: bool = True) -> PlainFinder | HyperscanFinder:
+    """Hyperscan where it is installed (Linux x86-64 wheels) and takes the patterns, else
+    Python's searches; SLDIAG_SCANNER=python forces the latter. Both find the same lines.
+    Without ``markers``, only the lines line scopes want (once a file has had its share)."""
+    scopes = [scope.filter.pattern.encode("utf-8") for scope in catalog.line_scopes]
+    # Exec timestamp headers (`Time source is NTP, ...`) are read wherever they are, as a
+    # whole read reads them: the last one, after a bare prompt, may be the clock's reading.
+    scopes.append(TIMESTAMP_HEADER_HINT)
+    key = (markers, *scopes)
+    if key not in _FINDERS:
+        finder: PlainFinder | HyperscanFinder | None = None
+        if os.environ.get("SLDIAG_SCANNER", "").lower() != "python":
+            try:
+                finder = HyperscanFinder(scopes, markers)
+            except Exception:  # noqa: BLE001 - not installed, or a pattern it cannot take
+                finder = None
+        _FINDERS[key] = finder or PlainFinder(scopes, markers)
+    return _FINDERS[key]
+
+
+_FINDERS: dict[tuple[object, ...], PlainFinder | HyperscanFinder] = {}

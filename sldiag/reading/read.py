@@ -1,0 +1,207 @@
+"""Reading one capture: held whole when it is small, streaming when it is large.
+
+A show tech from a busy stack runs to hundreds of MB, nearly all of it counters, logs and
+interface configuration that licensing never needs. Up to ``LARGE_CAPTURE_BYTES`` a capture is
+read whole. Beyond that it is read in chunks (:mod:`.scanner`), keeping only the lines sldiag
+reads; every other line keeps its number but not its text (:class:`SparseLines`), so evidence
+cites the same ``file:line`` as a whole read. The tests check that both reads agree.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections import Counter
+from collections.abc import Iterator
+
+from ..base.errors import InputError
+from ..base.limits import MAX_LINE_BYTES, MAX_WHOLE_READ_LINES
+from ..base.textsafe import display_name
+from ..model.catalog import Catalog
+from .decode import (
+    BINARY_SNIFF_BYTES,
+    UTF8_BOM,
+    UTF16_BOMS,
+    ByteStream,
+    decode_text,
+    open_input,
+    read_chunk,
+)
+from .lines import Capture, clean_capture_line, clean_text, cut_line_bytes, cut_long_line
+from .scanner import Scanner
+
+LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
+                 large_bytes: int = LARGE_CAPTURE_BYTES, chunk_bytes: int = CHUNK_BYTES,
+                 name: str | None = None) -> Capture:
+    """Read one capture: whole when it is small (bytes and lines), streaming when it is
+    large. ``name`` is how evidence cites it (default: the path)."""
+    name = name or display_name(path)
+    stream, encoding = open_text(path, name, encoding)
+    try:
+        # Enough for the checks on the start of a file (BOM, binary sniff) in any case.
+        head = read_chunk(name, stream, max(large_bytes + 1, BINARY_SNIFF_BYTES + 3))
+        if len(head) <= large_bytes and head.count(b"\n") <= MAX_WHOLE_READ_LINES:
+            return decode_capture(name, head, encoding)
+        return Scanner(name, catalog, encoding).run(head, stream, chunk_bytes)
+    finally:
+        stream.close()
+
+
+def read_whole(path: str, encoding: str | None = None, name: str | None = None) -> Capture:
+    """Read and clean one capture, held whole, whatever its size (tests, rule examples)."""
+    name = name or display_name(path)
+    stream = open_input(path, name)
+    try:
+        data = read_chunk(name, stream)
+    finally:
+        stream.close()
+    return decode_capture(name, data, encoding)
+
+
+def decode_capture(name: str, data: bytes, encoding: str | None = None) -> Capture:
+    """A whole capture held in memory (already gunzipped): decoded, checked and cleaned."""
+    text, bad = decode_text(name, data, encoding)
+    if not text.strip():
+        raise InputError(f"{name}: file is empty (no text to analyse)")
+    capture = clean_text(name, text)
+    capture.notes.extend(bad.notes())
+    return capture
+
+
+def open_text(path: str, name: str, encoding: str | None) -> tuple[ByteStream, str | None]:
+    """The capture's bytes in an encoding where every byte 0x0a is a newline, with that
+    encoding (None: UTF-8, read leniently): as they are, or transcoded to UTF-8 as they are
+    read (UTF-16, or an --encoding that is not ASCII-compatible), never held whole."""
+    stream = open_input(path, name)
+    try:
+        head = read_chunk(name, stream, 4)
+        if encoding is None and head.startswith(UTF16_BOMS):
+            return _Transcoder(name, head, stream, "utf-16", "UTF-16 text is truncated or "
+                               "corrupt"), None
+        if encoding is not None and not _streamable(encoding):
+            return _Transcoder(name, head, stream, encoding, f"not valid {encoding}"), None
+    except BaseException:
+        stream.close()
+        raise
+    return _Prefixed(head, stream), encoding
+
+
+class _Prefixed:
+    """A stream whose first bytes were already read."""
+
+    def __init__(self, head: bytes, stream: ByteStream) -> None:
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size < 0:
+                data, self.head = self.head + self.stream.read(), b""
+                return data
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self.stream.read(size)
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class _Transcoder:
+    """Text in another encoding, read as UTF-8 bytes a piece at a time."""
+
+    def __init__(self, name: str, head: bytes, stream: ByteStream, encoding: str,
+                 error: str) -> None:
+        self.name = name
+        self.stream = _Prefixed(head, stream)
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.error = error
+        self.buffer = b""
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self.done and (size < 0 or len(self.buffer) < size):
+            raw = self.stream.read(1 << 20)
+            try:
+                text = self.decoder.decode(raw, final=not raw)
+            except UnicodeDecodeError:
+                raise InputError(f"{self.name}: {self.error}") from None
+            self.buffer += text.encode("utf-8", "surrogatepass")
+            self.done = not raw
+        if size < 0:
+            size = len(self.buffer)
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def iter_clean_lines(path: str, encoding: str | None = None,
+                     chunk_bytes: int = CHUNK_BYTES, indent: str = "",
+                     name: str | None = None) -> Iterator[str]:
+    """Every line of a capture already read once (so known to decode), cleaned as a whole
+    read cleans it (``indent`` as that read found it), one chunk in memory at a time; a line
+    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it."""
+    name = name or display_name(path)
+    cleaned: Counter = Counter()
+    headers: list[tuple[int, str]] = []
+    number = 0
+    stream, encoding = open_text(path, name, encoding)
+    errors = "strict" if encoding else "replace"
+    codec = encoding or "utf-8"
+
+    def lines_of(data: bytes) -> Iterator[str]:
+        nonlocal number
+        for raw in data.decode(codec, errors=errors).split("\n"):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES // 4:
+                raw = cut_long_line(raw) or raw
+            line = clean_capture_line(raw, number, cleaned, headers)
+            yield line[len(indent):] if indent and line.startswith(indent) else line
+
+    try:
+        pending = b""
+        dropping = False         # inside a line too long to keep: skip to its end
+        first = True
+        while True:
+            more = read_chunk(name, stream, chunk_bytes)
+            if first and encoding is None and more.startswith(UTF8_BOM):
+                more = more[len(UTF8_BOM):]
+            first = False
+            if dropping and more:
+                newline = more.find(b"\n")
+                if newline < 0:
+                    continue
+                more, dropping = more[newline:], False
+            if not more:
+                if pending:  # the last line, with no newline after it
+                    yield from lines_of(pending)
+                return
+            data = pending + more
+            cut = data.rfind(b"\n") + 1
+            if not cut:
+                pending = data
+                if len(pending) > MAX_LINE_BYTES:
+                    pending, dropping = cut_line_bytes(pending), True
+                continue
+            yield from lines_of(data[:cut - 1])
+            pending = data[cut:]
+    finally:
+        stream.close()
+
+
+def _streamable(encoding: str | None) -> bool:
+    if encoding is None:
+        return True
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding '{encoding}'") from None
+    probe = "\n#>%-= azAZ09:\t\r\x1b\b"
+    try:
+        return codec.encode(probe)[0] == probe.encode("ascii")
+    except (UnicodeError, ValueError):
+        return False

@@ -1,0 +1,49 @@
+"""A capture's lines on their way out of sldiag, into a file someone else may read (a TAC
+bundle's member, a collected capture): our rules on every line, netconan as well on the
+configuration's lines, in bounded batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .netconan import netconan_lines
+from .sanitizer import Sanitizer
+
+NETCONAN_BATCH = 5_000  # configuration lines given to netconan at a time
+
+
+def sanitised_lines(lines: Iterable[str], config: Iterable[tuple[int, int]],
+                    sanitizer: Sanitizer, counts: dict[str, int] | None = None
+                    ) -> Iterator[str]:
+    """Every line through the sanitiser; those in the ``config`` ranges ([start, end) of
+    0-based line indexes, sorted) through netconan first. Where our rules know the secret,
+    they redact the original line (netconan can mangle a line it half understands);
+    elsewhere netconan's version is taken, and our rules (optional classes, licensing
+    artefacts) still run over it. ``counts["netconan"]``: the lines only netconan changed."""
+    ranges = list(config)
+    counts = counts if counts is not None else {}
+    counts.setdefault("netconan", 0)
+    sanitizer.start()
+    batch: list[str] = []
+
+    def flush() -> Iterator[str]:
+        for original, other in zip(batch, netconan_lines(batch), strict=True):
+            use_netconan = other != original and not sanitizer.knows_secret(original)
+            if use_netconan:
+                counts["netconan"] += 1
+            yield sanitizer.line(other if use_netconan else original)
+        batch.clear()
+
+    at = 0  # the first range that may still hold a line
+    for index, original in enumerate(lines):
+        while at < len(ranges) and ranges[at][1] <= index:
+            at += 1
+        if at < len(ranges) and ranges[at][0] <= index:
+            batch.append(original)
+            if len(batch) >= NETCONAN_BATCH:
+                yield from flush()
+            continue
+        if batch:
+            yield from flush()
+        yield sanitizer.line(original)
+    yield from flush()

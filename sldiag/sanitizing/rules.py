@@ -1,0 +1,81 @@
+"""The redaction rules of rules/redaction.yaml, compiled."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..base.errors import DataError
+from ..base.resources import data_dir, load_yaml_cached
+
+OPTIONAL_CLASSES = ("serials", "accounts", "hostnames", "ips")
+
+
+@dataclass
+class SecretRule:
+    cls: str
+    keywords: tuple[str, ...]
+    regex: re.Pattern[str]
+
+
+@dataclass
+class BlockRule:
+    cls: str
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+
+
+@dataclass
+class OptionalRule:
+    cls: str
+    placeholder: str
+    regexes: list[re.Pattern[str]]
+
+
+@dataclass
+class RedactionRules:
+    secrets: list[SecretRule]
+    blocks: list[BlockRule]
+    optional: dict[str, OptionalRule]
+    prefilter: re.Pattern[str]
+
+
+_ABBREVIATION = re.compile(r"\{([a-z][a-z0-9-]*):(\d+)\}")
+
+
+def expand_abbreviations(pattern: str) -> str:
+    """`{password:4}` in a rule's regex: the word or any abbreviation IOS accepts from its
+    first 4 letters on (pass, passw, ..., password), as a whole word."""
+    def expand(m: re.Match[str]) -> str:
+        word, least = m.group(1), int(m.group(2))
+        tail = ""
+        for ch in reversed(word[least:]):
+            tail = f"(?:{re.escape(ch)}{tail})?"
+        return f"(?:{re.escape(word[:least])}{tail}(?![\\w-]))"
+
+    return _ABBREVIATION.sub(expand, pattern)
+
+
+@cache
+def load_redaction_rules() -> RedactionRules:
+    path = data_dir("rules") / "redaction.yaml"
+    doc: Any = load_yaml_cached(path)
+    try:
+        secrets = [SecretRule(r["class"], tuple(r["keywords"]),
+                               re.compile(expand_abbreviations(r["regex"])))
+                   for r in doc["secrets"]]
+        blocks = [BlockRule(b["class"], re.compile(b["start"]),
+                             re.compile(b["end"]))
+                  for b in doc["blocks"]]
+        optional = {name: OptionalRule(name, o["placeholder"],
+                                        [re.compile(x, re.MULTILINE) for x in o["regexes"]])
+                    for name, o in doc["optional"].items()}
+    except (KeyError, TypeError, re.error) as exc:
+        raise DataError(f"{path}: invalid redaction rule ({type(exc).__name__}: {exc})") from None
+    # Block starts: the words their patterns begin with (a certificate, a key, a table).
+    words = sorted({k for r in secrets for k in r.keywords}
+                   | {w for b in doc["blocks"] for w in b.get("keywords", [])})
+    prefilter = re.compile("|".join(re.escape(w) for w in words))
+    return RedactionRules(secrets, blocks, optional, prefilter)

@@ -1,0 +1,60 @@
+"""The interfaces of other libraries sldiag relies on, checked: a release that changes one
+fails here, not in a user's analysis. sldiag uses no private member of any of them."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+
+from .conftest import ROOT
+
+
+def test_textfsm_exposes_what_sldiag_reads_of_a_template():
+    import textfsm
+
+    fsm = textfsm.TextFSM(io.StringIO(
+        "Value Filldown,Required NAME (\\S+)\nValue List ITEMS ((?P<k>\\w+)=(?P<v>\\w+))\n\n"
+        "Start\n  ^name ${NAME} -> Continue\n  ^item ${ITEMS}\n  ^end -> Record\n"
+        "  ^. -> Error\n"))
+    assert [v.name for v in fsm.values] == ["NAME", "ITEMS"]
+    assert set(fsm.values[0].OptionNames()) == {"Filldown", "Required"}
+    assert isinstance(fsm.values[1].regex, str) and re.compile(fsm.values[1].regex).groups == 3
+    rules = fsm.states["Start"]
+    assert [r.line_op for r in rules] == ["Continue", "", "", "Error"]
+    assert [r.record_op for r in rules] == ["", "", "Record", ""]
+    assert all(r.new_state == "" for r in rules)
+    assert rules[0].regex_obj.match("name sw1").group("NAME") == "sw1"
+
+
+def test_sldiag_uses_no_private_member_of_another_library():
+    """`from lib import _x`, `lib._x` or `obj._x()` on another library's objects: none."""
+    libraries = {"textfsm", "nornir", "netmiko", "paramiko", "jinja2", "yaml", "click",
+                 "rich", "netconan", "hyperscan", "jsonschema", "re", "markupsafe"}
+    found = []
+    for path in sorted((ROOT / "sldiag").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                root = node.module.split(".")[0]
+                if root in libraries and (any(a.name.startswith("_") for a in node.names)
+                                          or any(p.startswith("_")
+                                                 for p in node.module.split("."))):
+                    found.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and \
+                    not node.attr.startswith("__") and isinstance(node.value, ast.Name) and \
+                    node.value.id in libraries:
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
+def test_nornir_inventory_is_built_from_public_classes():
+    from nornir.core.inventory import ConnectionOptions, Defaults, Group, Host, ParentGroups
+
+    group = Group(name="g", platform="ios", connection_options={
+        "netmiko": ConnectionOptions(extras={"conn_timeout": 5})}, defaults=Defaults())
+    host = Host(name="h", hostname="192.0.2.1", groups=ParentGroups([group]),
+                defaults=Defaults(username="u"))
+    params = host.get_connection_parameters("netmiko")
+    assert (params.hostname, params.platform, params.username) == ("192.0.2.1", "ios", "u")
+    assert params.extras == {"conn_timeout": 5}
