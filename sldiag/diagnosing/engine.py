@@ -10,7 +10,7 @@ from ..model import facts as fm
 from ..model.results import DeviceResult, Finding, Placement
 from .conditions import Context
 from .knowledge import SEVERITY_RANK, Rule, Stage, Verdict
-from .messages import render
+from .messages import render_text
 
 
 def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
@@ -53,7 +53,7 @@ def _finding(rule: Rule, result: DeviceResult, ctx: Context, source: str) -> Fin
         calibration = step.when.evaluate(ctx)
         if calibration.matched:
             severity, extra = step.severity, calibration.evidence
-            because = render(step.because, result.facts, result.hostname, ctx.now, source)
+            because = render_text(step.because, result.facts, result.hostname, ctx.now, source)
             break
     if severity == "silent":
         return None
@@ -68,11 +68,12 @@ def _finding(rule: Rule, result: DeviceResult, ctx: Context, source: str) -> Fin
     if extra:  # what proved the device works anyway (or worse) is quoted too
         evidence = _merge_evidence(evidence, _unique_sorted(list(extra)))
     primary = match.evidence[0].evidence() if match.evidence else evidence[0]
-    steps = (render(s, result.facts, result.hostname, ctx.now, source) for s in rule.next_steps)
+    steps = (render_text(s, result.facts, result.hostname, ctx.now, source)
+             for s in rule.next_steps)
     return Finding(
         rule_id=rule.id, rule_version=rule.version, severity=severity,
         scenario=rule.scenario, category=rule.category, title=rule.title, evidence=evidence,
-        explanation=render(rule.explanation, result.facts, result.hostname, ctx.now, source),
+        explanation=render_text(rule.explanation, result.facts, result.hostname, ctx.now, source),
         # A step whose condition (in its text) does not hold renders empty: left out.
         next_steps=[step for step in steps if step],
         references=rule.references, primary=primary, calibration=because)
@@ -123,7 +124,7 @@ def decide_verdict(result: DeviceResult, verdicts: list[Verdict]) -> None:
     for entry in verdicts:
         if result.mode in entry.modes and entry.when.evaluate(
                 Context(result.facts, now, fired)).matched:
-            result.verdict = " ".join(render(entry.text, result.facts, result.hostname, now,
+            result.verdict = " ".join(render_text(entry.text, result.facts, result.hostname, now,
                                              source).split())
             return
     result.verdict = "OK: no problem found"

@@ -11,7 +11,7 @@ from ..model.values import human
 
 
 @cache
-def _environment() -> Any:
+def _sandbox() -> Any:
     from jinja2.sandbox import SandboxedEnvironment
 
     # Sandboxed: rules may come from a user's own folder (--rules).
@@ -22,10 +22,10 @@ def _environment() -> Any:
 def compile_message(text: str) -> Any:
     """A rule text as a sandboxed template, compiled once per process and only when a rule
     that uses it fires (most texts are plain and never compiled)."""
-    return _environment().from_string(text)
+    return _sandbox().from_string(text)
 
 
-def render(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None,
+def render_text(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None,
            clock_source: str = "no clock in the capture") -> str:
     if "{{" not in text and "{%" not in text:
         return text.strip()  # most next steps are plain text: no template to compile
