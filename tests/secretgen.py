@@ -395,3 +395,220 @@ def show_tech(planted: list[Planted]) -> str:
     out += section("show license status", LICENSE_STATUS.splitlines())
     out.append(f"{HOST}#")
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Variants no list of forms would hold: every kind's command in any case, in the shortest
+# abbreviations IOS accepts, at every place a command stands (an archive's diff, a scrolled
+# echo), hard-wrapped at 80 columns; and kinds of secret that only show outputs, exec commands
+# or key files take.
+
+# The shortest prefix IOS accepts for a keyword (where the mode leaves no ambiguity).
+ABBREVIATIONS = {
+    "enable": "ena", "secret": "sec", "password": "pas", "username": "usern",
+    "community": "com", "snmp-server": "snmp-s", "tacacs-server": "tacacs-",
+    "radius-server": "radius-", "key-string": "key-s", "pre-shared-key": "pre-s",
+    "isakmp": "isa", "crypto": "cry", "license": "lic", "smart": "sm", "register": "reg",
+    "trust": "tru", "idtoken": "idt", "server-key": "server-k", "neighbor": "nei",
+    "authentication-key": "authentication-k", "message-digest-key": "message-d",
+    "standby": "stan", "export": "exp", "import": "imp", "terminal": "ter",
+    "privilege": "priv", "version": "ver", "address": "add", "host": "ho",
+}
+# Keywords that may be cut to one letter where they start a command in their block.
+FIRST_WORD = {"key": "k"}
+
+
+def _keywords(command: str, values: list[str]) -> list[tuple[int, int]]:
+    """Spans of the command's words that are not (part of) a secret value."""
+    spans, at = [], 0
+    for word in command.split(" "):
+        start = command.index(word, at) if word else at
+        at = start + len(word)
+        if word and not any(v in word or word in v for v in values):
+            spans.append((start, at))
+    return spans
+
+
+def _recased(command: str, values: list[str], style: str, rng: random.Random) -> str:
+    out = list(command)
+    for start, end in _keywords(command, values):
+        word = command[start:end]
+        if style == "upper":
+            new = word.upper()
+        elif style == "title":
+            new = word[:1].upper() + word[1:]
+        else:
+            new = "".join(c.upper() if rng.random() < 0.5 else c for c in word)
+        out[start:end] = new
+    return "".join(out)
+
+
+def _abbreviated(command: str, values: list[str]) -> str:
+    words = command.split(" ")
+    out = []
+    for n, word in enumerate(words):
+        if any(v in word or word in v for v in values):
+            out.append(word)
+        elif n == 0 and word in FIRST_WORD:
+            out.append(FIRST_WORD[word])
+        else:
+            out.append(ABBREVIATIONS.get(word, word))
+    return " ".join(out)
+
+
+def _wrapped(line: str, width: int = 80) -> list[str]:
+    """A line as a terminal of ``width`` columns hard-wraps it."""
+    return [line[i:i + width] for i in range(0, len(line), width)] or [line]
+
+
+EXTRA_KINDS: list[Kind] = [
+    # PKI exec pass phrases, any form of export and import
+    Kind("pki export pem 3des", "crypto pki export TP4 pem terminal 3des {s}", exec_only=True),
+    Kind("pki export pem url aes", "crypto pki export TP5 pem url flash:tp5 aes {s}",
+         exec_only=True),
+    Kind("key import pem url", "crypto key import rsa K3 pem url flash:k3 {s}", exec_only=True),
+    Kind("ca export pem", "crypto ca export TP6 pem terminal des {s}", exec_only=True),
+    # call-home mail server credentials (no scheme)
+    Kind("call-home mail-server", "mail-server smtp:{s}@mail.example priority 1",
+         parent="call-home", mode="cfg-call-home", value_chars="url"),
+    # SNMPv3 users with more words before v3, a very long community
+    Kind("snmp user remote vrf", "snmp-server user u6 g3 remote 192.0.2.80 udp-port 162 vrf "
+         "Mgmt-vrf v3 auth sha {s} priv aes 128 {s2}"),
+    Kind("snmp community 600", "snmp-server community {s} RO", value_chars="long"),
+    # show outputs that print communities and keys in columns
+    Kind("show snmp host", "", show=["Notification host: 192.0.2.90 udp-port: 162 type: trap",
+                                     "user: {s}  security model: v2c"]),
+    Kind("show snmp group", "", show=["groupname: {s}                             "
+                                      "security model:v2c"]),
+    Kind("show isakmp key wide", "", show=["Keyring               Hostname/Address"
+                                           "                            Preshared Key",
+                                           "default               203.0.113.10"
+                                           "                                {s}", ""]),
+    # tokens in the forms other tools print them
+    Kind("json idToken", "", show=['{{"idToken":"{s}","expires":"2025-01-01"}}']),
+    Kind("id_token env", "", show=["id_token={s}"]),
+    Kind("Token label", "", show=["Token: {s}"]),
+    # private keys in any wrapping
+    Kind("pem one line", "", show=["-----BEGIN RSA PRIVATE KEY----- {s} -----END RSA PRIVATE "
+                                   "KEY-----"], value_chars="blob"),
+    Kind("pem json", "", show=['{{"key": "-----BEGIN PRIVATE KEY-----\\n{s}\\n-----END PRIVATE '
+                               'KEY-----\\n"}}'], value_chars="blob"),
+    Kind("rfc4716 private", "", show=["---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----",
+                                      'Comment: "rsa-key-20240301"', "{s}",
+                                      "---- END SSH2 ENCRYPTED PRIVATE KEY ----"],
+         value_chars="blob"),
+    Kind("putty private", "", show=["PuTTY-User-Key-File-3: ssh-rsa", "Encryption: none",
+                                    "Comment: rsa-key", "Public-Lines: 1", "AAAAB3NzaC1yc2E",
+                                    "Private-Lines: 1", "{s}", "Private-MAC: {s2}"],
+         value_chars="blob"),
+]
+
+
+def _long_value(rng: random.Random, n: int, part: int, chars: str) -> str | None:
+    letters = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    if chars == "long":
+        return f"PLNT{n:03d}{part}" + "".join(rng.choice(letters) for _ in range(600))
+    if chars == "blob":
+        return f"PLNT{n:03d}{part}" + "".join(rng.choice(letters + "+/") for _ in range(120))
+    return None
+
+
+def generated(seed: int = 11) -> list[Planted]:
+    """Every kind (the listed ones and EXTRA_KINDS) in every variant: the command in each case
+    style and abbreviated, typed at a prompt, logged, in an archive's diff (`+`/`-`), scrolled
+    off to the left of an echo (`#$`), and hard-wrapped at 80 columns."""
+    rng = random.Random(seed)
+    out = []
+    base = plant(seed)
+    kinds = list(KINDS) + EXTRA_KINDS
+    for n, kind in enumerate(kinds, 1):
+        values = [_long_value(rng, n, 1, kind.value_chars) or _value(rng, n, 1, kind.value_chars)]
+        if kind.spaces:
+            values.append(_value(rng, n, 3, kind.value_chars))
+        second = _long_value(rng, n, 2, kind.value_chars) or _value(rng, n, 2, kind.value_chars)
+        s = " ".join(values)
+        command = kind.command.format(s=s, s2=second)
+        uses_second = "{s2}" in kind.command or any("{s2}" in x for x in kind.show)
+        words = values + ([second] if uses_second else [])
+        if "{s}" not in kind.command and not kind.show:
+            words = []
+        texts: dict[str, list[str]] = {f: [] for f in GENERATED_FORMS}
+        texts["show"] = [line.format(s=s, s2=second) for line in kind.show]
+        if command:
+            _command_forms(texts, kind, command, words, n, rng)
+            if words:
+                # A value long enough to cross the 80th column, hard-wrapped there.
+                long = values[0] + "".join(rng.choice("abcdefgh23456789") for _ in range(70))
+                wrapped = kind.command.format(s=" ".join([long, *values[1:]]), s2=second)
+                parents = kind.parent.split("\n") if kind.parent else []
+                texts["wrapped"] = [*parents, *_wrapped(" " * len(parents) + wrapped)]
+                words = [*words, long]
+        out.append(Planted(kind, words, texts))
+    assert len(base) == len(KINDS)
+    return out
+
+
+GENERATED_FORMS = ("config", "echo", "cfglog", "archive", "diff", "scrolled", "wrapped",
+                   "show")
+
+
+def _command_forms(texts: dict[str, list[str]], kind: Kind, command: str, words: list[str],
+                   n: int, rng: random.Random) -> None:
+    variants = [command, _recased(command, words, "upper", rng),
+                _recased(command, words, "title", rng), _recased(command, words, "mixed", rng),
+                _abbreviated(command, words),
+                _recased(_abbreviated(command, words), words, "upper", rng)]
+    parents = kind.parent.split("\n") if kind.parent else []
+    indent = " " * len(parents)
+    prompt = f"{HOST}({kind.mode})#" if parents or not kind.exec_only else f"{HOST}#"
+    for v in variants:
+        if not kind.exec_only:
+            texts["config"] += [*parents, indent + v]
+        texts["echo"].append(prompt + v)
+        texts["cfglog"].append(f"*Mar  1 10:{n % 60:02d}:00.118 UTC: %PARSER-5-CFGLOG_LOGGEDCMD: "
+                               f"User:admin  logged command:{v}")
+        texts["archive"].append(f"{n:6d}    {n % 7 + 1:2d}        admin@vty0     |{indent}{v}")
+        texts["diff"] += [f"{sign}{indent}{v}" for sign in "+-"]
+        # A command longer than the terminal scrolls: its echo starts with '$' and shows the
+        # last columns only (the keyword may be gone).
+        tail = v[-max(12, len(v) // 2):]
+        texts["scrolled"].append(f"{prompt}${tail}")
+
+
+def generated_session(planted: list[Planted]) -> str:
+    """A session log holding every generated form, around a licensing status."""
+    lines = [f"{HOST}#terminal length 0", f"{HOST}#show clock", "09:30:02.118 UTC Fri Mar 1 2024",
+             f"{HOST}#configure terminal"]
+    for p in planted:
+        lines += p.texts["echo"] + p.texts["scrolled"]
+    lines.append(f"{HOST}(config)#end")
+    lines += [f"{HOST}#show running-config", "Building configuration...", "",
+              "Current configuration : 48211 bytes", "!", f"hostname {HOST}", "!"]
+    for p in planted:
+        lines += p.texts["config"] + (["!"] if p.texts["config"] else [])
+        lines += p.texts["wrapped"] + (["!"] if p.texts["wrapped"] else [])
+    lines += ["end", "", f"{HOST}#show logging", "Log Buffer (102400 bytes):", ""]
+    lines += [t for p in planted for t in p.texts["cfglog"]]
+    lines += [f"{HOST}#show archive log config all"]
+    lines += [t for p in planted for t in p.texts["archive"]]
+    lines += [f"{HOST}#show archive config differences flash:a.cfg system:running-config"]
+    lines += [t for p in planted for t in p.texts["diff"]]
+    for p in planted:
+        if p.texts["show"]:
+            lines += [f"{HOST}#show snmp host"] + p.texts["show"]
+    lines += [f"{HOST}#show license status", *LICENSE_STATUS.splitlines(), f"{HOST}#"]
+    return "\n".join(lines) + "\n"
+
+
+def leaked(planted: list[Planted], data: bytes | str, window: int = 10) -> list[str]:
+    """The kinds any part of whose values (windows of ``window`` characters, so that the tail
+    of a value a wrap or a cut left behind counts) appears in ``data``."""
+    blob = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    found = []
+    for p in planted:
+        for value in p.values:
+            pieces = {value[i:i + window] for i in range(0, max(1, len(value) - window + 1), 4)}
+            if any(piece in blob for piece in pieces if len(piece) == window or piece == value):
+                found.append(p.kind.name)
+                break
+    return sorted(set(found))

@@ -370,3 +370,69 @@ def test_collected_captures_are_private_and_sanitised(tmp_path):
         assert ("Sup3r-s3cret" in text) is show_secrets
         assert ("pr1vate-c0mm" in text) is show_secrets
         assert "SW1#show running-config" in text
+
+
+def _deep_folder(top: Path, levels: int) -> None:
+    """``levels`` nested folders under ``top``, made relative to each other (no path is ever
+    longer than the system allows)."""
+    fd = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(levels):
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        with open(os.open("deep.log", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as fh:
+            fh.write(SAMPLE.read_text())
+    finally:
+        os.close(fd)
+
+
+def _remove_deep(top: Path) -> None:
+    """Remove a folder too deep for a recursive removal, bottom up."""
+    fds = [os.open(top, os.O_RDONLY)]
+    while "d" in os.listdir(fds[-1]):
+        fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+    for parent, child in zip(reversed(fds[:-1]), reversed(fds[1:]), strict=True):
+        for name in os.listdir(child):
+            os.unlink(name, dir_fd=child)
+        os.close(child)
+        os.rmdir("d", dir_fd=parent)
+    os.close(fds[0])
+
+
+def test_a_folder_too_deep_is_one_problem_and_the_rest_is_analysed(tmp_path):
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "sw.log").write_text(SAMPLE.read_text())
+    deep = case / "deep"
+    deep.mkdir()
+    _deep_folder(deep, 3000)
+    try:
+        analysis = analyse_paths([str(case)], KNOWLEDGE)
+        proc = run_cli("analyze", "--format", "json", str(case))
+    finally:
+        _remove_deep(deep)
+    assert [r.source for r in analysis.results] == [str(case / "sw.log")]
+    (problem,) = analysis.problems.skipped
+    assert "more than 64 levels deep (not walked)" in problem
+    assert proc.returncode == 1, proc.stderr
+    assert "internal error" not in proc.stderr.decode()
+    assert json.loads(proc.stdout)["inputs"]["skipped"] == [problem]
+
+
+def test_redact_accounts_learns_every_form_and_replaces_any_case(tmp_path):
+    capture = tmp_path / "acct.log"
+    capture.write_text(
+        "SW9#show license status\nSmart Licensing is ENABLED\n\nRegistration:\n"
+        "  Status: REGISTERED\n  Smart Account: Globex Corp\n  Virtual Account: Lab East\n"
+        "\nAccount Information:\n  Smart Account Name: Initech Holdings As of Mar 01 2024\n"
+        "SW9#show license eventlog\n"
+        '2024-03-01 08:00:00.000 UTC SAEVT_TAG smart_account="Umbrella Labs" note\n'
+        "SW9#show logging\n*Mar  1 08:00:01: %SMART_LIC-6-AGENT_READY: globex corp, "
+        "GLOBEX CORP, lab east, initech holdings, umbrella labs\nSW9#\n")
+    proc = run_cli("analyze", "--format", "html", "--redact", "accounts", str(capture))
+    out = proc.stdout.decode().lower()
+    for name in ("globex corp", "lab east", "initech holdings", "umbrella labs"):
+        assert name not in out, name
+    assert "account-1" in out

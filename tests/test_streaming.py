@@ -384,7 +384,7 @@ def test_a_large_capture_is_bundled_from_a_spooled_file(tmp_path):
     text = path.read_text().replace(
         "hostname SW-ACC-12\n", "hostname SW-ACC-12\nenable secret 9 $9$planted.secret.hash\n")
     path.write_text(text)
-    bundle = build_bundle([str(path)], KNOWLEDGE, large_bytes=64 * 1024)
+    bundle = build_bundle([str(path)], KNOWLEDGE, large_bytes=64 * 1024, full_captures=True)
     assert list(bundle.spooled) == ["captures/big.txt"]
     assert "captures/big.txt" not in bundle.files
     output = tmp_path / "case.zip"
@@ -400,6 +400,14 @@ def test_a_large_capture_is_bundled_from_a_spooled_file(tmp_path):
     assert "%SMART_LIC" in capture and "GigabitEthernet1/0/47 is up" in capture
     sizes = {f["path"]: f["bytes"] for f in manifest["files"]}
     assert sizes["captures/big.txt"] == len(capture.encode())
+    # By default a bundle carries the licensing lines only: the same line numbers, blank
+    # lines in place of interface counters.
+    licensing = build_bundle([str(path)], KNOWLEDGE, large_bytes=64 * 1024)
+    lines = licensing.read("captures/big.txt").decode().split("\n")
+    assert len(lines) == len(text.split("\n"))
+    assert "GigabitEthernet1/0/47 is up" not in "\n".join(lines)
+    assert any("%SMART_LIC" in line for line in lines)
+    licensing.close()
     ids = {f["id"] for d in json.loads(zipfile.ZipFile(output).read("report.json"))["devices"]
            for f in d["findings"]}
     assert "sl-scenario-01-product-already-registered" in ids

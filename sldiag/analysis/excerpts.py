@@ -3,12 +3,14 @@ around each piece of evidence, and the outputs shown whole. Results never hold t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from ..base.textsafe import clip
 from ..model.results import DeviceResult, Evidence, Excerpt, Output, RawOutput
 from ..reading.lines import SparseLines
 from ..reading.sections import Section
+from ..sanitizing.carry import Ranges
 from ..sanitizing.netconan import netconan_lines
 from ..sanitizing.sanitizer import withheld
 
@@ -24,10 +26,12 @@ def outputs_of(sections: Sequence[Section]) -> list[Output]:
 
 
 def excerpts(lines: Sequence[str], source: str, evidence: list[Evidence], context: int = 2,
-             withhold: frozenset[int] = frozenset()) -> list[Excerpt]:
+             withhold: frozenset[int] = frozenset(),
+             carried: Ranges | None = None) -> list[Excerpt]:
     """Evidence as readable blocks: cited lines of one file that are close together share one
     excerpt, each cited line marked; the lines of ``withhold`` (1-based: lines sldiag could
-    not read) quoted withheld. Returns (file, [(line, text, cited)]) blocks."""
+    not read) quoted withheld; with ``carried`` (0-based ranges), context lines outside it
+    (output licensing does not depend on) left out. Returns (file, [(line, text, cited)])."""
     blocks: list[Excerpt] = []
     by_file: dict[str, set[int]] = {}
     texts: dict[tuple[str, int], str] = {}
@@ -46,13 +50,19 @@ def excerpts(lines: Sequence[str], source: str, evidence: list[Evidence], contex
             last = min(len(lines), group[-1] + context)
             blocks.append((file, [(k, _text(lines, k, withhold), k in group)
                                   for k in range(first, last + 1)
-                                  if k in group or sparse is None or sparse.has(k - 1)]))
+                                  if k in group or (sparse is None or sparse.has(k - 1))
+                                  and (carried is None or _inside(carried, k - 1))]))
     return blocks
 
 
 def _text(lines: Sequence[str], number: int, withhold: frozenset[int]) -> str:
     text = lines[number - 1]
     return withheld(text) if number in withhold else clip(text)
+
+
+def _inside(ranges: Ranges, index: int) -> bool:
+    at = bisect_right(ranges, (index, float("inf"))) - 1
+    return at >= 0 and ranges[at][0] <= index < ranges[at][1]
 
 
 def _groups(cited: list[int], context: int) -> list[list[int]]:
@@ -67,9 +77,11 @@ def _groups(cited: list[int], context: int) -> list[list[int]]:
 
 
 def raw_outputs(sections: Sequence[Section], sanitized: bool,
-                withhold: frozenset[int] = frozenset()) -> list[RawOutput]:
-    """The command outputs sldiag read, shown whole in HTML and Markdown reports (the lines of
-    ``withhold`` withheld)."""
+                withhold: frozenset[int] = frozenset(),
+                carried: Ranges | None = None) -> list[RawOutput]:
+    """The command outputs sldiag read, shown in HTML reports: the lines of ``withhold``
+    withheld, and with ``carried``, only the lines that may leave sldiag (the configuration
+    licensing depends on, not the rest of it)."""
     used = []
     for section in sections:
         if section.command and section.lines and not section.elided:
@@ -80,15 +92,22 @@ def raw_outputs(sections: Sequence[Section], sanitized: bool,
                 lines = [(n, t) for (n, _), t in zip(lines, texts, strict=True)]
             if withhold:
                 lines = [(n, withheld(t) if n in withhold else t) for n, t in lines]
+            if carried is not None:
+                lines = [(n, t) for n, t in lines if _inside(carried, n - 1)]
+                if not lines:
+                    continue
             shown = section.typed if section.form == "prompt" else section.command
             used.append(RawOutput(shown, section.header_line or section.lines[0][0], lines))
     return used
 
 
-def cut_text(result: DeviceResult, lines: Sequence[str], sections: Sequence[Section]) -> None:
-    """Give a result the text its report shows (excerpts per finding, outputs whole); the
-    lines sldiag could not read are withheld there as in its parse gaps."""
+def cut_text(result: DeviceResult, lines: Sequence[str], sections: Sequence[Section],
+             carried: Ranges | None = None) -> None:
+    """Give a result the text its report shows (excerpts per finding, outputs): the lines
+    sldiag could not read withheld there as in its parse gaps, and with ``carried``, only
+    the lines that may leave sldiag."""
     withhold = frozenset(g.line for g in result.gaps if g.withheld and g.file == result.source)
     for finding in result.findings:
-        finding.excerpts = excerpts(lines, result.source, finding.evidence, withhold=withhold)
-    result.raw_outputs = raw_outputs(sections, result.sanitized, withhold)
+        finding.excerpts = excerpts(lines, result.source, finding.evidence, withhold=withhold,
+                                    carried=carried)
+    result.raw_outputs = raw_outputs(sections, result.sanitized, withhold, carried)

@@ -3,6 +3,7 @@ goes wrong stays with that input."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from ..reading.inputs import InputFile, own_output_kind
 from ..reading.lines import Capture, SparseLines
 from ..reading.read import read_capture
 from ..reading.sections import DeviceSections, split_capture
+from ..sanitizing.carry import carried_ranges
 from ..sanitizing.sanitizer import Sanitizer, withheld
 from .excerpts import cut_text, outputs_of
 
@@ -33,6 +35,8 @@ class Source:
     large: bool = False                        # read streaming: never held whole
     config: tuple[tuple[int, int], ...] = ()   # configuration lines, [start, end) 0-based
     limits: tuple[tuple[int, str], ...] = ()   # limits reached while reading it
+    carried: tuple[tuple[int, int], ...] = ()  # lines that may leave sldiag (carry.yaml)
+    withheld: frozenset[int] = frozenset()     # lines quoted withheld (0-based)
 
 
 def analyse_capture(capture: Capture, knowledge: Knowledge,
@@ -44,8 +48,9 @@ def analyse_capture(capture: Capture, knowledge: Knowledge,
 
 
 def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None,
-             with_text: bool) -> tuple[list[DeviceResult], list[tuple[int, int]]]:
-    """The devices of a capture, and the ranges of its lines that are configuration."""
+             with_text: bool) -> tuple[list[DeviceResult], Source]:
+    """The devices of a capture, and what a bundle needs to write it again (which lines are
+    configuration, which may leave sldiag, which are withheld)."""
     if sanitizer is not None:
         capture.lines = sanitizer.lines(capture.lines)
         capture.name = sanitizer.name(capture.name)  # --redact: hostnames, IPs in names
@@ -69,10 +74,18 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
         run_rules(result, knowledge.rules)
         decide_verdict(result, knowledge.verdicts)
         place_on_flowchart(result, knowledge.flowchart)
-        if with_text:
-            cut_text(result, capture.lines, device.sections)
         results.append(result)
-    return results, config_ranges(devices)
+    carried = carried_ranges(devices, knowledge.catalog)
+    if with_text:
+        shown = carried if sanitizer is not None else None  # --show-secrets: every line
+        for result, device in zip(results, devices, strict=True):
+            cut_text(result, capture.lines, device.sections, shown)
+    withheld_lines = frozenset(g.line - 1 for r in results for g in r.gaps
+                               if g.withheld and g.file == capture.name)
+    source = Source(InputFile("", capture.name, True), capture.name, capture.indent,
+                    isinstance(capture.lines, SparseLines), tuple(config_ranges(devices)),
+                    tuple(capture.limits), tuple(carried), withheld_lines)
+    return results, source
 
 
 def config_ranges(devices: list[DeviceSections]) -> list[tuple[int, int]]:
@@ -118,7 +131,7 @@ def analyse_one(knowledge: Knowledge, args: Args,
             return [], f"{item.name}: {kind}", [], None
         if sanitizer is None and not show_secrets:
             sanitizer = Sanitizer()
-        results, config = _analyse(capture, knowledge, sanitizer, with_text)
+        results, found = _analyse(capture, knowledge, sanitizer, with_text)
     except InputError as exc:
         return [], str(exc), [], None
     except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a bug
@@ -130,8 +143,7 @@ def analyse_one(knowledge: Knowledge, args: Args,
         return [], reason, [], None
     if not item.explicit and not any(holds_device_output(r) for r in results):
         return [], f"{item.name}: holds no device output sldiag recognises", [], None
-    source = Source(item, capture.name, capture.indent, isinstance(capture.lines, SparseLines),
-                    tuple(config), tuple(capture.limits))
+    source = dataclasses.replace(found, item=item)
     return results, None, limit_lines(capture.name, capture.limits), source
 
 

@@ -9,7 +9,7 @@ count, never the values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -25,7 +25,8 @@ from ..render.documents import facts_document, render_json
 from ..render.formats import FORMATS, ReportOptions
 from ..render.road import show_lines
 from ..sanitizing.captures import sanitised_lines
-from ..sanitizing.sanitizer import Sanitizer
+from ..sanitizing.carry import RangeCursor
+from ..sanitizing.sanitizer import Sanitizer, withheld
 from .archive import Bundle
 from .rename import renamed
 
@@ -34,18 +35,20 @@ REPORTS = {"report.html": "html", "report.md": "md", "report.json": "json"}
 
 def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] = frozenset(),
                  encoding: str | None = None, large_bytes: int = LARGE_CAPTURE_BYTES,
-                 max_files: int = MAX_FILES_PER_RUN) -> Bundle:
+                 max_files: int = MAX_FILES_PER_RUN, full_captures: bool = False) -> Bundle:
     """Analyse the inputs (excerpts cut for the reports) and bundle that analysis."""
     sanitizer = Sanitizer(redact)
     analysis = analyse_paths(paths, knowledge, encoding, redact=redact, with_text=True,
                              large_bytes=large_bytes, max_files=max_files, sanitizer=sanitizer)
-    return bundle_analysis(analysis, knowledge, sanitizer, encoding)
+    return bundle_analysis(analysis, knowledge, sanitizer, encoding, full_captures)
 
 
 def bundle_analysis(analysis: Analysis, knowledge: Knowledge, sanitizer: Sanitizer,
-                    encoding: str | None = None) -> Bundle:
-    """The bundle of an analysis (made with ``sanitizer``, excerpts cut): each capture's
-    sanitised text as ``captures/<file name>``, the reports citing those names."""
+                    encoding: str | None = None, full_captures: bool = False) -> Bundle:
+    """The bundle of an analysis (made with ``sanitizer``, excerpts cut): each capture as
+    ``captures/<file name>``, the reports citing those names. A capture carries the lines
+    licensing depends on (parsers/carry.yaml), sanitised, and blank lines in place of the
+    others, so every line number is the original's; ``full_captures``: every line."""
     bundle = Bundle(problems=Problems(list(analysis.problems.errors),
                                       list(analysis.problems.skipped),
                                       list(analysis.problems.limits)))
@@ -55,7 +58,7 @@ def bundle_analysis(analysis: Analysis, knowledge: Knowledge, sanitizer: Sanitiz
     kept: dict[str, str] = {}
     for source, member in zip(analysis.sources, members, strict=True):
         try:
-            _capture_member(bundle, source, member, sanitizer, encoding, counts)
+            _capture_member(bundle, source, member, sanitizer, encoding, counts, full_captures)
         except InputError as exc:
             (bundle.problems.errors if source.item.explicit
              else bundle.problems.skipped).append(str(exc))
@@ -68,7 +71,11 @@ def bundle_analysis(analysis: Analysis, knowledge: Knowledge, sanitizer: Sanitiz
     bundle.redactions = dict(sorted(redactions.items()))
     bundle.problems.limits = [_renamed_line(line, kept) for line in bundle.problems.limits]
     _reports(bundle)
-    bundle.add("manifest.json", render_json(_manifest(bundle, knowledge), sort_keys=True))
+    manifest = _manifest(bundle, knowledge)
+    manifest["captures"] = ("full: every line, sanitised" if full_captures else
+                            "licensing only: the lines licensing depends on (parsers/carry.yaml), "
+                            "sanitised; the other lines are blank, line numbers unchanged")
+    bundle.add("manifest.json", render_json(manifest, sort_keys=True))
     return bundle
 
 
@@ -86,12 +93,15 @@ def _reports(bundle: Bundle) -> None:
 
 
 def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sanitizer,
-                    encoding: str | None, counts: dict[str, int]) -> None:
+                    encoding: str | None, counts: dict[str, int], full: bool) -> None:
     """One capture's sanitised text into the bundle. Lines go through in order, the
     configuration's in batches through netconan too, so a large capture is never held (nor
     its configuration, however many interface blocks it has)."""
-    lines = show_lines(sanitised_lines(_source_lines(source, encoding), source.config,
-                                       sanitizer, counts))
+    lines = _source_lines(source, encoding)
+    if not full:
+        lines = _carried_only(lines, source.carried)
+    sanitised = sanitised_lines(lines, source.config, sanitizer, counts)
+    lines = show_lines(_withheld(sanitised, source.withheld))
     if source.large:
         bundle.add_spooled(member, lines)
     else:
@@ -104,6 +114,19 @@ def _source_lines(source: Source, encoding: str | None) -> Iterable[str]:
     if source.large:
         return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name)
     return read_whole(item.path, encoding, name=item.name).lines
+
+
+def _carried_only(lines: Iterable[str], carried: tuple[tuple[int, int], ...]) -> Iterator[str]:
+    """The lines that may leave sldiag, and a blank line in place of each other one."""
+    inside = RangeCursor(carried)
+    for index, line in enumerate(lines):
+        yield line if index in inside else ""
+
+
+def _withheld(lines: Iterable[str], withheld_lines: frozenset[int]) -> Iterator[str]:
+    """Lines sldiag could not read, quoted by their label only (as its reports quote them)."""
+    for index, line in enumerate(lines):
+        yield withheld(line) if index in withheld_lines else line
 
 
 def _member_names(names_shown: list[str], sanitizer: Sanitizer) -> list[str]:

@@ -57,6 +57,9 @@ from .group import cli
               help="Also build a bundle and upload it to this TAC case (see `sldiag attach`).")
 @click.option("--bundle-output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where --attach-case writes the bundle (default: sldiag-CASE.zip).")
+@click.option("--full-captures", is_flag=True,
+              help="With --attach-case: the bundle carries every line of the captures "
+                   "(sanitised), not only the lines licensing depends on.")
 @click.option("--cxd-url", default="https://cxd.cisco.com/home/", show_default=True,
               help="Upload endpoint for --attach-case.")
 @click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -69,7 +72,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
             encoding: str | None, verbose: bool, attach_case: str | None,
             bundle_output: Path | None, cxd_url: str, ca_file: Path | None,
             capture_dir: Path | None, jobs: int, max_files: int, summary: bool,
-            min_severity: str | None, **fleet: Any) -> None:
+            min_severity: str | None, full_captures: bool, **fleet: Any) -> None:
     """Analyse saved captures: files, folders (recursively), .gz, or - for standard input.
 
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
@@ -104,7 +107,8 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
         from .delivery import attach_bundle, write_analysis_bundle
 
         target = bundle_output or Path(f"sldiag-{attach_case}.zip")
-        write_analysis_bundle(analysis, sanitizer, target, list(rule_dirs), encoding)
+        write_analysis_bundle(analysis, sanitizer, target, list(rule_dirs), encoding,
+                              full_captures)
         attach_bundle(target, attach_case, cxd_url, ca_file, dry_run=False)
     worst = worst_severity(analysis.results)
     sys.exit(EXIT_FINDINGS if worst in {"critical", "error", "warning"} else EXIT_OK)

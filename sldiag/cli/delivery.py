@@ -25,21 +25,26 @@ from .group import cli
 @click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
 @click.option("--max-files", type=click.IntRange(1), default=MAX_FILES_PER_RUN,
               show_default=True, help="Files read in one run; the rest are listed, not read.")
+@click.option("--full-captures", is_flag=True,
+              help="Carry every line of the captures (still sanitised), not only the lines "
+                   "licensing depends on.")
 def bundle(paths: tuple[str, ...], output: Path, redact: str, rule_dirs: tuple[Path, ...],
-           encoding: str | None, max_files: int) -> None:
-    """Build a sanitised bundle for a TAC case: reports, facts, captures and a manifest."""
+           encoding: str | None, max_files: int, full_captures: bool) -> None:
+    """Build a sanitised bundle for a TAC case: reports, facts, the captures' licensing lines
+    (every line with --full-captures) and a manifest."""
     from ..bundle.build import build_bundle
     from ..diagnosing.knowledge import Knowledge
 
     if any(same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
     built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), redact_classes(redact),
-                         encoding, max_files=max_files)
+                         encoding, max_files=max_files, full_captures=full_captures)
     _write(built, output)
 
 
 def write_analysis_bundle(analysis: Any, sanitizer: Any, output: Path,
-                          rule_dirs: list[Path], encoding: str | None) -> None:
+                          rule_dirs: list[Path], encoding: str | None,
+                          full_captures: bool = False) -> None:
     """The bundle of an analysis made already (`analyze --attach-case`): not analysed again,
     unless the analysis kept secrets (--show-secrets), which a bundle never does."""
     from ..bundle.build import build_bundle, bundle_analysis
@@ -50,9 +55,9 @@ def write_analysis_bundle(analysis: Any, sanitizer: Any, output: Path,
     knowledge = Knowledge.load(rule_dirs)
     if sanitizer is None:
         built = build_bundle([s.item.path for s in analysis.sources], knowledge,
-                             encoding=encoding)
+                             encoding=encoding, full_captures=full_captures)
     else:
-        built = bundle_analysis(analysis, knowledge, sanitizer, encoding)
+        built = bundle_analysis(analysis, knowledge, sanitizer, encoding, full_captures)
     _write(built, output, report=False)
 
 

@@ -134,6 +134,7 @@ def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog
         matching = [(n, t) for n, t in numbered if scope.filter.search(t)]
         if matching:
             collector.take(scope.template, matching, None)
+            device.scoped_lines += [n for n, _ in matching]
     if headers and catalog.header_template is not None:
         mine = [(n, t) for n, t in headers
                 if any(start < n <= end for start, end in device.line_ranges)]

@@ -45,6 +45,9 @@ from .sections import markers_note
 
 PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
 # A raw line that starts with a printable character (most lines of an unindented capture).
+# A skipped block (an interface) that holds this is kept: an interface in a VRF is one
+# licensing traffic may leave by, and a bundle carries it (parsers/carry.yaml).
+KEEP_BLOCKS_WITH = b"vrf forwarding"
 _FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
 
 
@@ -370,6 +373,8 @@ class Scanner:
             for block_start, block_end in matches:
                 if block_end <= block_start or block_start < cursor:
                     continue
+                if buf.find(KEEP_BLOCKS_WITH, block_start, block_end) >= 0:
+                    continue  # an interface in a VRF: licensing traffic may leave by it
                 self._keep(buf, cursor, block_start, index)
                 index += buf.count(b"\n", cursor, block_start)
                 skipped_to = min(block_end + 1, b)

@@ -96,6 +96,7 @@ class DeviceSections:
     first_line: tuple[int, str] = (1, "")
     line_ranges: list[tuple[int, int]] = field(default_factory=list)  # [start, end) indexes
     collection: CollectionHeader | None = None  # sldiag collected it (and what it could not)
+    scoped_lines: list[int] = field(default_factory=list)  # lines the line scopes read (parsing)
 
     def numbered_lines(self, lines: Sequence[str]) -> list[tuple[int, str]]:
         return [(i + 1, lines[i]) for start, end in self.line_ranges

@@ -20,10 +20,17 @@ def sanitised_lines(lines: Iterable[str], config: Iterable[tuple[int, int]],
     they redact the original line (netconan can mangle a line it half understands);
     elsewhere netconan's version is taken, and our rules (optional classes, licensing
     artefacts) still run over it. ``counts["netconan"]``: the lines only netconan changed."""
-    ranges = list(config)
     counts = counts if counts is not None else {}
     counts.setdefault("netconan", 0)
     sanitizer.start()
+    # Our rules read every line in order (a key block, a line a terminal wrapped, go on in
+    # the next); netconan's version of a configuration line is what they read where only
+    # netconan knew a secret in it.
+    yield from sanitizer.stream(_netconan_where_needed(lines, list(config), sanitizer, counts))
+
+
+def _netconan_where_needed(lines: Iterable[str], ranges: list[tuple[int, int]],
+                           sanitizer: Sanitizer, counts: dict[str, int]) -> Iterator[str]:
     batch: list[str] = []
 
     def flush() -> Iterator[str]:
@@ -31,7 +38,7 @@ def sanitised_lines(lines: Iterable[str], config: Iterable[tuple[int, int]],
             use_netconan = other != original and not sanitizer.knows_secret(original)
             if use_netconan:
                 counts["netconan"] += 1
-            yield sanitizer.line(other if use_netconan else original)
+            yield other if use_netconan else original
         batch.clear()
 
     at = 0  # the first range that may still hold a line
@@ -45,5 +52,5 @@ def sanitised_lines(lines: Iterable[str], config: Iterable[tuple[int, int]],
             continue
         if batch:
             yield from flush()
-        yield sanitizer.line(original)
+        yield original
     yield from flush()

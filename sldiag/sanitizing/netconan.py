@@ -13,16 +13,32 @@ NETCONAN_WORDS = re.compile(r"pass|secret|key|auth|hostname|shared|wpa|hex|md5|c
                             r"ssh-|syscon|trap-group|\$[19]\$", re.IGNORECASE)
 
 
+# netconan's own patterns grow badly with a line's length (a 1 MB line would take hours) and
+# its work per line is far above ours: longer lines, and lines once a run has spent its share
+# of time in netconan, are left to sldiag's own rules, which are linear.
+MAX_NETCONAN_LINE = 4096
+NETCONAN_BUDGET_SECONDS = 60.0
+_SPENT = [0.0]
+
+
 def netconan_lines(lines: list[str]) -> list[str]:
     """netconan's password anonymisation, line for line (same number of lines back), for
     the lines it could change. A line netconan cannot handle (it raises on some hashes it
-    tries to re-create) is left to our own rules."""
-    wanted = [i for i, line in enumerate(lines) if NETCONAN_WORDS.search(line)]
+    tries to re-create) is left to our own rules, as are lines over MAX_NETCONAN_LINE and
+    every line once the run has spent NETCONAN_BUDGET_SECONDS in netconan."""
+    if _SPENT[0] >= NETCONAN_BUDGET_SECONDS:
+        return list(lines)
+    wanted = [i for i, line in enumerate(lines)
+              if len(line) <= MAX_NETCONAN_LINE and NETCONAN_WORDS.search(line)]
     if not wanted:
         return list(lines)
+    import time
+
+    started = time.perf_counter()
     out = list(lines)
     for i, text in zip(wanted, netconan_all([lines[i] for i in wanted]), strict=True):
         out[i] = text
+    _SPENT[0] += time.perf_counter() - started
     return out
 
 

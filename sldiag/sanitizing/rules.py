@@ -16,8 +16,11 @@ OPTIONAL_CLASSES = ("serials", "accounts", "hostnames", "ips")
 @dataclass
 class SecretRule:
     cls: str
-    keywords: tuple[str, ...]
-    regex: re.Pattern[str]
+    keywords: tuple[str, ...]          # in lower case; one must be in the lowered line
+    regex: re.Pattern[str]             # matched ignoring case
+
+    def groups(self) -> tuple[str, ...]:
+        return tuple(g for g in ("secret", "secret2", "secret3") if g in self.regex.groupindex)
 
 
 @dataclass
@@ -63,19 +66,29 @@ def load_redaction_rules() -> RedactionRules:
     path = data_dir("rules") / "redaction.yaml"
     doc: Any = load_yaml_cached(path)
     try:
-        secrets = [SecretRule(r["class"], tuple(r["keywords"]),
-                               re.compile(expand_abbreviations(r["regex"])))
+        # IOS reads commands in any case: so does every rule.
+        secrets = [SecretRule(r["class"], tuple(str(k).lower().lstrip("~") for k in r["keywords"]),
+                              re.compile(expand_abbreviations(r["regex"]), re.IGNORECASE))
                    for r in doc["secrets"]]
-        blocks = [BlockRule(b["class"], re.compile(b["start"]),
-                             re.compile(b["end"]))
+        blocks = [BlockRule(b["class"], re.compile(b["start"], re.IGNORECASE),
+                            re.compile(b["end"], re.IGNORECASE))
                   for b in doc["blocks"]]
         optional = {name: OptionalRule(name, o["placeholder"],
-                                        [re.compile(x, re.MULTILINE) for x in o["regexes"]])
+                                       [re.compile(x, re.MULTILINE) for x in o["regexes"]])
                     for name, o in doc["optional"].items()}
     except (KeyError, TypeError, re.error) as exc:
         raise DataError(f"{path}: invalid redaction rule ({type(exc).__name__}: {exc})") from None
-    # Block starts: the words their patterns begin with (a certificate, a key, a table).
-    words = sorted({k for r in secrets for k in r.keywords}
-                   | {w for b in doc["blocks"] for w in b.get("keywords", [])})
-    prefilter = re.compile("|".join(re.escape(w) for w in words))
+    # One search per line finds whether any rule may apply: a keyword at the start of a word
+    # (or anywhere, written `~word`), block starts included (a certificate, a key, a table).
+    words = sorted({str(k).lower() for r in doc["secrets"] for k in r["keywords"]}
+                   | {str(w).lower() for b in doc["blocks"] for w in b.get("keywords", [])})
+    prefilter = re.compile("|".join(_keyword(w) for w in words))
     return RedactionRules(secrets, blocks, optional, prefilter)
+
+
+def _keyword(word: str) -> str:
+    if word.startswith("~"):
+        return re.escape(word[1:])
+    if word[:1].isalnum():
+        return rf"(?<![a-z0-9]){re.escape(word)}"
+    return re.escape(word)

@@ -1,20 +1,38 @@
 """Sanitising: secrets never leave sldiag; serials, accounts, hostnames and IPs on request.
 
-The rules are data (rules/redaction.yaml). Every replacement happens inside a line, so line
-numbers, and with them every piece of evidence, stay valid. Counts are kept by class; the
-values themselves are never recorded.
+The rules are data (rules/redaction.yaml), read on the IOS command grammar: any case, any
+abbreviation, wherever a command stands. What no pattern can see is withheld here: every word
+of an echo scrolled off to the left, a secret's tail a terminal wrapped onto the next line,
+private keys in any wrapping, long key-like blobs. Every replacement happens inside a line,
+so line numbers, and with them every piece of evidence, stay valid. Counts are kept by class;
+the values themselves are never recorded.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from ..reading.lines import SparseLines
-from .rules import OPTIONAL_CLASSES, BlockRule, OptionalRule, SecretRule, load_redaction_rules
+from .known import KnownValues
+from .rules import OPTIONAL_CLASSES, BlockRule, SecretRule, load_redaction_rules
+
+# A terminal hard-wraps a long line at its width: a line of exactly these many columns may go
+# on in the next one (and a secret with it).
+WRAP_WIDTHS = frozenset({79, 80, 132})
+MAX_WRAPPED_LINES = 64   # one logical line read over at most this many physical ones
+# An echo of a command longer than the terminal, scrolled: `SW1(config)#$nity X RO`. What
+# follows the `$` is the command's end, its keywords maybe gone: all of it is withheld.
+_SCROLLED = re.compile(r"^((?:\[[^\]\n]{4,40}\]\s*)?[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}"
+                       r"(?:\([^()\s]{1,40}\))?[#>]\$).")
+# A line of `show archive config differences`: the command behind the `+`/`-`.
+_DIFF_SIGN = re.compile(r"^\s*[+-](?=\s*[A-Za-z])")
+# Key material: a long run of base64 letters, wherever it is; a key, a token or a signature
+# mixes digits and both cases throughout, a path or a word does not (see _is_blob).
+_BLOB = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}")
+_PLACEHOLDER = "<removed:{}>"
 
 
 @dataclass
@@ -22,8 +40,8 @@ class Sanitizer:
     """Applies the secret rules (always) and the optional classes asked for."""
 
     classes: frozenset[str] = frozenset()
-    counts: Counter = field(default_factory=Counter)
-    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    known: KnownValues = field(default_factory=KnownValues)
     _in_block: BlockRule | None = None
 
     def __post_init__(self) -> None:
@@ -33,63 +51,159 @@ class Sanitizer:
                              f"(choose from {', '.join(OPTIONAL_CLASSES)})")
         self.rules = load_redaction_rules()
 
+    @property
+    def mapping(self) -> dict[str, dict[str, str]]:
+        return self.known.tables
+
     def start(self) -> None:
         """A new capture: no block (certificate, key) is open."""
         self._in_block = None
 
+    # -- a capture's lines ----------------------------------------------------------------
+
     def lines(self, lines: Sequence[str]) -> Sequence[str]:
-        """Sanitise a capture's lines in place of order; blocks may span lines."""
-        self._in_block = None
+        """Sanitise a capture's lines in order; blocks and wrapped lines may span lines."""
+        self.start()
         if isinstance(lines, SparseLines):
             return self._sparse_lines(lines)
         if self.classes:
             self.learn("\n".join(lines))
-        return [self.line(text) for text in lines]
+        return list(self.stream(lines))
 
     def _sparse_lines(self, lines: SparseLines) -> SparseLines:
         indexes = lines.indexes()
         if self.classes:
             self.learn("\n".join(lines.kept[i] for i in indexes))
         out: list[str] = []
-        previous = -1
+        run: list[str] = []
+        previous = -2
         for index in indexes:
-            if index != previous + 1:
-                self._in_block = None  # a block's end may lie in the lines not read
-            out.append(self.line(lines.kept[index]))
+            if index != previous + 1 and run:
+                out += self.stream(run)  # a block's end may lie in the lines not read
+                run = []
+                self.start()
+            run.append(lines.kept[index])
             previous = index
+        out += self.stream(run)
         return lines.with_texts(out)
 
+    def stream(self, lines: Iterable[str]) -> Iterator[str]:
+        """Every line sanitised, reading ahead over the lines a terminal wrapped: a line of a
+        wrap width goes on in the next one, and a secret may cross the wrap."""
+        group: list[str] = []
+        for line in lines:
+            if group and not _continues(line):
+                yield from self._group(group)
+                group = []
+            group.append(line)
+            if len(line) not in WRAP_WIDTHS or len(group) >= MAX_WRAPPED_LINES:
+                yield from self._group(group)
+                group = []
+        yield from self._group(group)
+
+    def _group(self, group: list[str]) -> list[str]:
+        if len(group) > 1:
+            group = self._unwrap(group)
+        return [self.line(text) for text in group]
+
+    def _unwrap(self, group: list[str]) -> list[str]:
+        """The lines of one wrapped line, with every secret found in the whole removed from
+        each part it covers (the keyword may be on one line, the value on the next ones)."""
+        joined = "".join(group)
+        lowered = joined.lower()
+        starts = [0]
+        for part in group:
+            starts.append(starts[-1] + len(part))
+        cuts: list[list[tuple[int, int, str]]] = [[] for _ in group]
+        for rule in self.rules.secrets:
+            if not any(k in lowered for k in rule.keywords):
+                continue
+            for m in rule.regex.finditer(joined):
+                for name in rule.groups():
+                    start, end = m.span(name)
+                    if start < 0 or end <= start:
+                        continue
+                    self.counts[rule.cls] += 1
+                    for k in range(len(group)):
+                        a, b = max(start, starts[k]), min(end, starts[k + 1])
+                        if a < b:
+                            cuts[k].append((a - starts[k], b - starts[k], rule.cls))
+        return [_cut(part, spans) for part, spans in zip(group, cuts, strict=True)]
+
+    # -- one line --------------------------------------------------------------------------
+
     def line(self, text: str) -> str:
-        rules = self.rules
         if self._in_block is not None:
-            if self._in_block.end.search(text):
+            end = self._in_block.end.search(text)
+            if end:
                 self._in_block = None
+                before = text[:end.start()]
+                if before.strip():  # key material before the end marker, on its line
+                    self.counts["pki-private-key"] += 1
+                    before = re.sub(r"\S.*", _PLACEHOLDER.format("pki-private-key"), before,
+                                    count=1)
+                text = before + self._secrets(text[end.start():])
             elif text.strip():
                 self.counts[self._in_block.cls] += 1
-                return re.sub(r"\S.*", f"<removed:{self._in_block.cls}>", text, count=1)
-        elif rules.prefilter.search(text):
-            for block in rules.blocks:
-                if block.start.search(text):
-                    self._in_block = block
-                    break
-            for rule in rules.secrets:
-                if any(k in text for k in rule.keywords):
-                    text = self._apply(rule, text)
+                return re.sub(r"\S.*", _PLACEHOLDER.format(self._in_block.cls), text, count=1)
+        else:
+            text = self._secrets(text)
         if self.classes:
-            text = self._replace_known(text)
+            text = self.known.replace(text, self.counts)
+        return text
+
+    def _secrets(self, text: str) -> str:
+        scrolled = _SCROLLED.match(text)
+        if scrolled:
+            self.counts["scrolled-command"] += 1
+            return scrolled.group(1) + _PLACEHOLDER.format("scrolled-command")
+        sign = _DIFF_SIGN.match(text)
+        if sign:  # read the command behind `+`/`-` as the command it is
+            return sign.group(0) + self._secrets(" " + text[sign.end():])[1:]
+        lowered = text.lower()
+        if self.rules.prefilter.search(lowered):
+            text = self._blocks(text)
+            for rule in self.rules.secrets:
+                if any(k in lowered for k in rule.keywords):
+                    text = self._apply(rule, text)
+        if len(text) >= 40 and _BLOB.search(text):
+            text = _BLOB.sub(self._blob, text)
+        return text
+
+    def _blob(self, m: re.Match[str]) -> str:
+        if not _is_blob(m.group(0)):
+            return m.group(0)
+        self.counts["key-material"] += 1
+        return _PLACEHOLDER.format("key-material")
+
+    def _blocks(self, text: str) -> str:
+        """A key or certificate block starting on this line: removed to its end (on this line,
+        as a one-line or JSON-escaped key is, else on a later one)."""
+        for block in self.rules.blocks:
+            start = block.start.search(text)
+            if not start:
+                continue
+            end = block.end.search(text, start.end())
+            if end is not None:
+                self.counts[block.cls] += 1
+                return (text[:start.end()] + _PLACEHOLDER.format(block.cls)
+                        + text[end.start():])
+            self._in_block = block
+            break
         return text
 
     def knows_secret(self, text: str) -> bool:
         """Whether a secret rule recognises this line (no counting, no state)."""
-        if not self.rules.prefilter.search(text):
+        lowered = text.lower()
+        if not self.rules.prefilter.search(lowered):
             return False
-        return any(any(k in text for k in rule.keywords) and rule.regex.search(text)
+        return any(any(k in lowered for k in rule.keywords) and rule.regex.search(text)
                    for rule in self.rules.secrets)
 
     def _apply(self, rule: SecretRule, text: str) -> str:
         """Every match in the line (a command may be echoed twice, an archive line may hold
         a command and a log line another), left to right, in one pass."""
-        groups = [g for g in ("secret", "secret2") if g in rule.regex.groupindex]
+        groups = rule.groups()
 
         def replace(match: re.Match[str]) -> str:
             whole, base = match.group(0), match.start()
@@ -97,42 +211,24 @@ class Sanitizer:
                 start, end = match.span(name)
                 if start < 0 or end <= start or whole[start - base:].startswith("<removed:"):
                     continue
-                whole = f"{whole[:start - base]}<removed:{rule.cls}>{whole[end - base:]}"
+                whole = f"{whole[:start - base]}{_PLACEHOLDER.format(rule.cls)}" \
+                        f"{whole[end - base:]}"
                 self.counts[rule.cls] += 1
             return whole
 
         return rule.regex.sub(replace, text)
 
+    # -- the optional classes -------------------------------------------------------------
+
     def learn(self, text: str) -> None:
         """Find the values of the optional classes (so each maps to one placeholder)."""
         for cls in sorted(self.classes):
             rule = self.rules.optional[cls]
-            table = self.mapping.setdefault(cls, {})
             for regex in rule.regexes:
                 for m in regex.finditer(text):
-                    value = m.group("value")
-                    if value and value not in table:
-                        table[value] = self._placeholder(rule, len(table) + 1)
-
-    @staticmethod
-    def _placeholder(rule: OptionalRule, n: int) -> str:
-        if rule.placeholder == "IP":  # keep it an address: the benchmarking range 198.18/15
-            return f"198.{18 + n // 65536}.{n // 256 % 256}.{n % 256}"
-        return rule.placeholder.format(n=n)
-
-    def _replace_known(self, text: str) -> str:
-        for cls in sorted(self.classes):
-            table = self.mapping.get(cls)
-            if not table:
-                continue
-            pattern = _alternation(tuple(sorted(table, key=len, reverse=True)), cls == "ips")
-
-            def placeholder(m: re.Match[str], t: dict[str, str] = table) -> str:
-                return t[m.group(0)]
-
-            text, n = pattern.subn(placeholder, text)
-            self.counts[cls] += n
-        return text
+                    value = (m.group("value") or "").strip()
+                    if value:
+                        self.known.add(cls, value, rule)
 
     def name(self, text: str) -> str:
         """A file name (or a message naming one) with the optional classes asked for: the
@@ -142,42 +238,46 @@ class Sanitizer:
             return text
         if "ips" in self.classes:
             rule = self.rules.optional["ips"]
-            table = self.mapping.setdefault("ips", {})
             for regex in rule.regexes:
                 for m in regex.finditer(text):
-                    value = m.group("value")
-                    if value and value not in table:
-                        table[value] = self._placeholder(rule, len(table) + 1)
-        for cls in sorted(self.classes):
-            known = self.mapping.get(cls)
-            if known:
-                lowered = {value.lower(): placeholder for value, placeholder in known.items()}
-                pattern = _name_alternation(tuple(sorted(lowered, key=len, reverse=True)))
-
-                def placeholder(m: re.Match[str], t: dict[str, str] = lowered) -> str:
-                    return t[m.group(0).lower()]
-
-                text, n = pattern.subn(placeholder, text)
-                self.counts[cls] += n
-        return text
+                    self.known.add("ips", m.group("value"), rule)
+        return self.known.replace(text, self.counts, in_name=True)
 
     def report(self) -> dict[str, int]:
         return dict(sorted(self.counts.items()))
 
 
-@cache
-def _alternation(values: tuple[str, ...], ip: bool) -> re.Pattern[str]:
-    body = "|".join(re.escape(v) for v in values)
-    if ip:
-        return re.compile(rf"(?<![\d.])(?:{body})(?![\d.])")
-    return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])")
+# A line that starts a line of its own (indented, a prompt, a log message) does not continue
+# the one before it, whatever that one's width.
+_STARTS_A_LINE = re.compile(r"\s|[*%!]|[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}(?:\([^()\s]{1,40}\))?[#>]")
 
 
-@cache
-def _name_alternation(values: tuple[str, ...]) -> re.Pattern[str]:
-    """Hostnames inside a file name, in any case: `_`, `-` and `.` separate words there."""
-    body = "|".join(re.escape(v) for v in values)
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
+def _is_blob(run: str) -> bool:
+    """Whether a run of base64 letters is key material: digits, capitals and small letters,
+    each at least once in every 16 characters on average (random base64 has them far more
+    often; a URL path, a hostname or a hex string does not)."""
+    need = max(3, len(run) // 16)
+    return (sum(c.isdigit() for c in run) >= need and sum(c.isupper() for c in run) >= need
+            and sum(c.islower() for c in run) >= need)
+
+
+def _continues(line: str) -> bool:
+    return bool(line) and _STARTS_A_LINE.match(line) is None
+
+
+def _cut(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each span replaced by a placeholder of its class (overlaps merged)."""
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end, cls in sorted(spans):
+        if end <= at:
+            continue
+        start = max(start, at)
+        out += [text[at:start], _PLACEHOLDER.format(cls)]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 # A line sldiag could not read is quoted by its label only ("Frobnication Level:"): its value
