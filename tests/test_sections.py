@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from sldiag.base.errors import InputError
 from sldiag.reading.lines import clean_text
 from sldiag.reading.sections import split_capture
 
@@ -79,11 +76,16 @@ def test_output_lines_with_hash_are_not_prompts(knowledge):
     assert len(device.sections) == 1
 
 
-def test_truncated_capture_is_an_input_error(knowledge):
+def test_truncated_capture_is_read_and_the_cut_noted(knowledge):
     text = "SW1#show license all\nSmart Licensing Status\n======================\n\n" \
            "Registration:\n  Status: UNREGIS"
-    with pytest.raises(InputError, match=r"t.txt:6: capture ends inside 'show license all'"):
-        split(text, knowledge)
+    (device,) = split(text, knowledge)
+    cut = device.cut
+    assert (cut.command, cut.first_line, cut.last_line, cut.heading) == (
+        "show license all", 1, 5, "Registration")
+    # The file stops inside line 6: it may be cut ("UNREGIS"), so no template reads it.
+    assert cut.unterminated == (6, "  Status: UNREGIS")
+    assert all(n != 6 for n, _ in device.sections[0].lines)
 
 
 def test_output_closed_by_a_prompt_is_not_truncated(knowledge):

@@ -18,7 +18,7 @@ from ..parsing.extract import extract_facts
 from ..reading.inputs import InputFile, own_output_kind
 from ..reading.lines import Capture, SparseLines
 from ..reading.read import read_capture
-from ..reading.sections import DeviceSections, split_capture
+from ..reading.sections import CutOutput, DeviceSections, split_capture
 from ..sanitizing.carry import carried_ranges
 from ..sanitizing.sanitizer import Sanitizer, withheld
 from .excerpts import cut_text, outputs_of
@@ -63,6 +63,8 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
         # only in part, so it cannot vouch for what it holds.
         gaps += [ParseGap(capture.name, line, withheld(_line_text(capture, line)), None, reason,
                           True) for line, reason in capture.notes]
+        if device.cut is not None:
+            gaps += cut_gaps(capture.name, device.cut)
         derive_facts(facts, knowledge.catalog, device.sections)
         mode = licensing_mode(facts, knowledge.modes)
         now = reference_time(facts)
@@ -86,6 +88,20 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
                     isinstance(capture.lines, SparseLines), tuple(config_ranges(devices)),
                     tuple(capture.limits), tuple(carried), withheld_lines)
     return results, source
+
+
+def cut_gaps(name: str, cut: CutOutput) -> list[ParseGap]:
+    """The output a capture ends inside, as gaps: what it held was read, the rest not."""
+    inside = f", in '{cut.heading}'" if cut.heading else ""
+    gaps = [ParseGap(name, cut.last_line, cut.last_text, cut.command,
+                     f"the capture ends inside '{cut.command}' (from line {cut.first_line}) "
+                     f"after line {cut.last_line}{inside}: the rest of that output is missing, "
+                     "and what it would show was not judged")]
+    if cut.unterminated is not None:
+        number, text = cut.unterminated
+        gaps.append(ParseGap(name, number, text, cut.command,
+                             "the file stops inside this line, which may be cut short: not read"))
+    return gaps
 
 
 def config_ranges(devices: list[DeviceSections]) -> list[tuple[int, int]]:

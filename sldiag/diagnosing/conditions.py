@@ -147,8 +147,10 @@ class FactTest(Condition):
             if number is None or not _compare(op, number, bound):
                 return Match(False)
         for op, wanted in self.versions:
-            have = release(human(value))
-            if have is None or not _compare(op, have, wanted):
+            span = release_span(human(value))
+            # A development build's maintenance number is unknown: a bound holds only when
+            # every release the build could be satisfies it.
+            if span is None or not _compare(op, span[0] if op == "ge" else span[1], wanted):
                 return Match(False)
         quoted: list[Quotable] = [fact]
         for op, other_path in self.against:
@@ -257,16 +259,31 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     return bool(a >= b)
 
 
-_RELEASE = re.compile(r"^\s*0*(\d{1,3})\.0*(\d{1,3})(?:\.0*(\d{1,3}))?([a-z]?)")
+_RELEASE = re.compile(r"^\s*0*(\d{1,3})\.0*(\d{1,3})(?:\.0*(\d{1,8}))?([a-z]?)")
+Release = tuple[int, int, int, str]
+_LAST_MAINTENANCE = 999
 
 
-def release(text: str) -> tuple[int, int, int, str] | None:
+def release(text: str) -> Release | None:
     """An IOS-XE release as comparable numbers: '17.03.02a' -> (17, 3, 2, 'a');
-    None for what is not one (classic IOS '15.2(7)E3' has no third number)."""
+    None for what is not one (classic IOS '15.2(7)E3' has no third number). A development
+    build ('17.4.20200803', the build date in place of the maintenance number) is its
+    train's first release here; :func:`release_span` gives the whole range."""
+    span = release_span(text)
+    return span[0] if span else None
+
+
+def release_span(text: str) -> tuple[Release, Release] | None:
+    """The lowest and highest release the text can be: one release, or a development
+    build's whole train ('17.3.20200422' is anything from 17.3.0 to 17.3.x)."""
     m = _RELEASE.match(text)
     if m is None or (m[3] is None and "(" in text):
         return None
-    return int(m[1]), int(m[2]), int(m[3] or 0), m[4]
+    major, minor = int(m[1]), int(m[2])
+    if m[3] is not None and len(m[3]) > 3:
+        return (major, minor, 0, ""), (major, minor, _LAST_MAINTENANCE, "")
+    exact = (major, minor, int(m[3] or 0), m[4])
+    return exact, exact
 
 
 # ---------------------------------------------------------------------------------------

@@ -110,6 +110,10 @@ def _cause_depths(findings: dict[str, Finding]) -> dict[str, int]:
 def decide_verdict(result: DeviceResult, verdicts: list[Verdict]) -> None:
     """One line: the worst finding (its cause first) when it is a warning or worse, else
     the first positive verdict of rules/verdicts.yaml that holds."""
+    result.verdict = _verdict_text(result, verdicts) + _not_judged(result)
+
+
+def _verdict_text(result: DeviceResult, verdicts: list[Verdict]) -> str:
     now, source = result.reference_time or (None, "no clock in the capture")
     worst = result.worst
     if worst is not None and SEVERITY_RANK[worst.severity] <= SEVERITY_RANK["warning"]:
@@ -118,16 +122,23 @@ def decide_verdict(result: DeviceResult, verdicts: list[Verdict]) -> None:
         effects = [labels[c] for c in worst.consequences if c in labels]
         if effects:
             text += f" (the cause of: {'; '.join(effects)})"
-        result.verdict = text
-        return
+        return text
     fired = frozenset(f.rule_id for f in result.findings)
     for entry in verdicts:
         if result.mode in entry.modes and entry.when.evaluate(
                 Context(result.facts, now, fired)).matched:
-            result.verdict = " ".join(render_text(entry.text, result.facts, result.hostname, now,
-                                             source).split())
-            return
-    result.verdict = "OK: no problem found"
+            return " ".join(render_text(entry.text, result.facts, result.hostname, now,
+                                        source).split())
+    return "OK: no problem found"
+
+
+def _not_judged(result: DeviceResult) -> str:
+    """What the verdict could not weigh: the output the capture ends inside."""
+    cut = result.facts.get("device.cut_output")
+    if cut is None:
+        return ""
+    return (f"; not judged: the rest of '{cut.value}' (the capture ends inside it, after line "
+            f"{cut.line})")
 
 
 def place_on_flowchart(result: DeviceResult, stages: list[Stage]) -> None:

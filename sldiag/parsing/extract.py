@@ -170,6 +170,9 @@ def _capture_facts(facts: fm.Facts, device: DeviceSections, lines: Sequence[str]
                 and section.command in answered):
             number = section.header_line or section.lines[0][0]
             facts.set("device.full_config", fm.Fact(True, file, number, lines[number - 1]))
+    if device.cut is not None:
+        cut = device.cut
+        facts.set("device.cut_output", fm.Fact(cut.command, file, cut.last_line, cut.last_text))
     if device.collection is not None:
         header = device.collection
         facts.set("device.collected_by_sldiag", fm.Fact(True, file, *header.line))

@@ -23,6 +23,10 @@ _MORE = re.compile(r" ?-- ?More ?-- ?|<--- ?More ?--->", re.IGNORECASE)
 # reading with its source; show clock detail's own "Time source is NTP" line has no comma).
 _TIMESTAMP_HEADER = re.compile(r"^(Load for five secs:|(?:Time source is [^,]*|No time source), )")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A paste from a web page or a word processor: no-break and other wide spaces for the
+# device's spaces, zero-width characters in between. A terminal shows none of them.
+_WEB_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 @dataclass
@@ -119,7 +123,7 @@ def clean_text(name: str, text: str) -> Capture:
         lines.append(clean_capture_line(line, number, cleaned, headers))
     indent = common_indent(lines)
     if indent:
-        lines = [line[len(indent):] for line in lines]
+        lines = [strip_indent(line, indent) for line in lines]
         cleaned["indent"] += 1
     capture = Capture(name=name, lines=lines, ends_with_newline=ends_with_newline,
                       cleaned=cleaned, timestamp_headers=headers, indent=indent)
@@ -142,29 +146,46 @@ def cut_long_line(line: str) -> str | None:
 LONG_LINE_NOTE = (f"a line longer than {MAX_LINE_BYTES // 2**20} MB (no command prints one): "
                   "only its start was read")
 MAX_PASTE_INDENT = 8
+# What a paste may put before every line: blanks (a ticket, a Markdown code block) and the
+# ">" of a quoted mail or forum post.
+PASTE_PREFIX_CHARS = " \t>"
 
 
 def common_indent(lines: Iterable[str]) -> str:
-    """The blanks every non-blank line starts with (a paste indented as a block, e.g. in a
-    ticket or a Markdown code block), up to MAX_PASTE_INDENT; "" when some line starts in
-    the first column. Removing it keeps the outputs' own relative indentation."""
+    """The prefix every non-blank line starts with (a paste indented as a block, or quoted
+    with "> "), up to MAX_PASTE_INDENT; "" when some line starts in the first column.
+    Removing it keeps the outputs' own relative indentation. A quoted blank line (">") is
+    blank."""
     prefix: str | None = None
     for line in lines:
-        if not line:
+        if not line or (prefix is not None and line == prefix.rstrip()):
             continue
-        if line[0] not in " \t":
+        if line[0] not in PASTE_PREFIX_CHARS:
             return ""
         if prefix is None:
-            stripped = line.lstrip(" \t")
-            prefix = line[:min(len(line) - len(stripped), MAX_PASTE_INDENT)]
+            n = 0
+            while n < min(len(line), MAX_PASTE_INDENT) and line[n] in PASTE_PREFIX_CHARS:
+                n += 1
+            prefix = line[:n]
         elif not line.startswith(prefix):
             n = 0
             while n < len(prefix) and n < len(line) and line[n] == prefix[n]:
                 n += 1
+            if line == prefix[:n].rstrip() and prefix[:n].rstrip():
+                continue  # ">" where the others have "> ": a quoted blank line
             prefix = prefix[:n]
             if not prefix:
                 return ""
     return prefix or ""
+
+
+def strip_indent(line: str, indent: str) -> str:
+    """A line without the paste's common prefix (a quoted blank line becomes blank)."""
+    if not indent:
+        return line
+    if line.startswith(indent):
+        return line[len(indent):]
+    return "" if line and line == indent.rstrip() else line
 
 
 def clean_line(line: str, cleaned: Counter) -> str:
@@ -189,6 +210,13 @@ def clean_line(line: str, cleaned: Counter) -> str:
     if _CONTROL.search(line):
         line = _CONTROL.sub("", line)
         cleaned["control"] += 1
+    if not line.isascii():
+        line, n = _WEB_SPACES.subn(" ", line)
+        line, z = _ZERO_WIDTH.subn("", line)
+        cleaned["web-spaces"] += n + z
+    if "\t" in line:
+        line = line.expandtabs(8)   # as a terminal shows it
+        cleaned["tab"] += 1
     return line.rstrip()
 
 

@@ -26,7 +26,14 @@ from .decode import (
     open_input,
     read_chunk,
 )
-from .lines import Capture, clean_capture_line, clean_text, cut_line_bytes, cut_long_line
+from .lines import (
+    Capture,
+    clean_capture_line,
+    clean_text,
+    cut_line_bytes,
+    cut_long_line,
+    strip_indent,
+)
 from .scanner import Scanner
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
@@ -160,7 +167,7 @@ def iter_clean_lines(path: str, encoding: str | None = None,
             if len(raw) > MAX_LINE_BYTES // 4:
                 raw = cut_long_line(raw) or raw
             line = clean_capture_line(raw, number, cleaned, headers)
-            yield line[len(indent):] if indent and line.startswith(indent) else line
+            yield strip_indent(line, indent)
 
     try:
         pending = b""

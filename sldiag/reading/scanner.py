@@ -33,12 +33,14 @@ from .decode import (
 from .finders import MARK, SCOPE, finder_for
 from .lines import (
     LONG_LINE_NOTE,
+    PASTE_PREFIX_CHARS,
     Capture,
     SparseLines,
     clean_capture_line,
     common_indent,
     cut_line_bytes,
     cut_long_line,
+    strip_indent,
 )
 from .markers import Marker, has_residue, marker_of
 from .sections import markers_note
@@ -283,7 +285,7 @@ class Scanner:
             raw = head[start:head.find(b"\n", start) + 1 or len(head)]
             line = clean_capture_line(raw.decode(self.codec, errors="replace").rstrip("\n"),
                                       0, cleaned, [])
-            if line and line[0] not in " \t":
+            if line and line[0] not in PASTE_PREFIX_CHARS:
                 return ""  # a line in the first column: no indented paste
         text = head.decode(self.codec, errors="replace")
         return common_indent(clean_capture_line(raw, 0, cleaned, [])
@@ -406,6 +408,4 @@ class Scanner:
             raw = cut
             self._reached(index + 1, LONG_LINE_NOTE)
         line = clean_capture_line(raw, index + 1, self.cleaned, self.headers)
-        if self.indent and line.startswith(self.indent):
-            return line[len(self.indent):]
-        return line
+        return strip_indent(line, self.indent)

@@ -8,10 +8,10 @@ Three ways a capture names its commands, tried in this order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..base.errors import InputError
 from ..base.limits import MAX_DEVICES_PER_FILE, MAX_MARKERS_PER_FILE
 from ..model.catalog import Catalog
 from .lines import Capture, line_indexes
@@ -86,6 +86,18 @@ class Section:
     last_line: int | None = None  # its last line (1-based) when it has any, kept or not
 
 
+@dataclass(frozen=True)
+class CutOutput:
+    """The command output a capture ends inside, before the lines every whole one has."""
+
+    command: str
+    first_line: int               # its prompt, delimiter or first line
+    last_line: int                # the last non-blank line read
+    last_text: str
+    heading: str | None           # the last heading read ("License Usage"), if any
+    unterminated: tuple[int, str] | None = None  # a last line the file stops inside, unread
+
+
 @dataclass
 class DeviceSections:
     """One device's part of one capture: its sections and the line ranges it owns."""
@@ -97,6 +109,7 @@ class DeviceSections:
     line_ranges: list[tuple[int, int]] = field(default_factory=list)  # [start, end) indexes
     collection: CollectionHeader | None = None  # sldiag collected it (and what it could not)
     scoped_lines: list[int] = field(default_factory=list)  # lines the line scopes read (parsing)
+    cut: CutOutput | None = None  # the capture ends inside this device's last output
 
     def numbered_lines(self, lines: Sequence[str]) -> list[tuple[int, str]]:
         return [(i + 1, lines[i]) for start, end in self.line_ranges
@@ -104,7 +117,7 @@ class DeviceSections:
 
 
 def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceSections]:
-    """Split a capture into devices and sections; raise InputError if it was cut short."""
+    """Split a capture into devices and sections (a device notes an output cut short)."""
     lines = capture.lines
     markers = _find_markers(lines)
     collected = collection_header(lines)
@@ -125,7 +138,7 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceSections]:
     if not splitter.order:
         device = splitter.new_device(None, 0)
         device.line_ranges.append((0, len(lines)))
-    _check_not_truncated(capture, markers, splitter.order, catalog)
+    _note_cut_output(capture, markers, splitter.order, catalog)
     return splitter.order
 
 
@@ -248,24 +261,39 @@ def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> 
     return sections
 
 
-def _check_not_truncated(capture: Capture, markers: list[Marker],
-                         devices: list[DeviceSections], catalog: Catalog) -> None:
-    """A capture whose last command output lacks its closing lines was cut short."""
+def _note_cut_output(capture: Capture, markers: list[Marker],
+                     devices: list[DeviceSections], catalog: Catalog) -> None:
+    """A capture whose last command output lacks its closing lines was cut short: what it
+    holds is read all the same; the device notes where its output stops."""
     if markers and markers[-1].kind == "prompt" and not markers[-1].typed:
         return  # the session went back to the prompt: the last output is whole
     last: Section | None = None
+    owner: DeviceSections | None = None
     last_line = 0
     for device in devices:
         for section in device.sections:
             end = section.last_line or (section.lines[-1][0] if section.lines else 0)
             if end > last_line:
-                last, last_line = section, end
-    if last is None or last.command is None or last.filtered or last.fragment:
+                last, owner, last_line = section, device, end
+    if last is None or owner is None or last.command is None or last.filtered or last.fragment:
         return
     pattern = catalog.complete_pattern(last.command)
     if pattern is None or any(pattern.search(text) for _, text in last.lines):
         return
     start = last.header_line or last.lines[0][0]
-    raise InputError(
-        f"{capture.name}:{len(capture.lines)}: capture ends inside '{last.command}' "
-        f"(started at line {start}) before its last lines; the file looks truncated")
+    unterminated = None
+    if (not capture.ends_with_newline and last.lines
+            and last.lines[-1][0] == len(capture.lines) and last.lines[-1][1].strip()):
+        # The file stops inside this line: what it holds may be cut short ("Status: REGIS"),
+        # so no template reads it; the report quotes it as a gap.
+        unterminated = last.lines.pop()
+    read = [(n, t) for n, t in last.lines if t.strip()]
+    number, text = read[-1] if read else (start, capture.lines[start - 1])
+    headings = [t.strip().rstrip(":") for _, t in read if _HEADING.match(t)]
+    owner.cut = CutOutput(last.command, start, number, text,
+                          headings[-1] if headings else None, unterminated)
+
+
+# A heading of a licensing output: a line in the first column that is a title alone
+# ("License Usage", "Registration:"), not a "label: value" line.
+_HEADING = re.compile(r"^[A-Z][A-Za-z /()-]{2,60}:?$")

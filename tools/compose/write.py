@@ -11,6 +11,7 @@ from .blocks import ROOT
 from .caveats import caveat_examples
 from .legacy import rule_examples
 from .logs import log_examples
+from .pastes import paste_examples
 from .samples import samples
 from .slup import slup_examples
 
@@ -20,7 +21,8 @@ USES = Path(__file__).resolve().parent / "uses.yaml"
 def targets() -> dict[Path, str | bytes]:
     """Every file the generator owns, and its content."""
     composed: dict[str, str | bytes] = {}
-    for category in (rule_examples, slup_examples, caveat_examples, log_examples):
+    for category in (rule_examples, slup_examples, caveat_examples, log_examples,
+                     paste_examples):
         composed.update(category())
     uses = yaml.safe_load(USES.read_text(encoding="utf-8"))
     unused = sorted(set(composed) - set(uses))
