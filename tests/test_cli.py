@@ -78,6 +78,12 @@ def test_json_values_of_a_failing_switch():
     (device,) = doc["devices"]
     assert device["hostname"] == "SW-ACC-12"
     assert device["source"] == "samples/05-call-home-http-failed.showtech.txt.gz"
+    # The mode is cited by the line that told it: the registration status, a legacy marker.
+    marker = device["licensing"].pop("mode_marker")
+    lines = gzip.decompress((SAMPLES / "05-call-home-http-failed.showtech.txt.gz").read_bytes()
+                            ).decode().splitlines()
+    assert marker["text"] == lines[marker["line"] - 1] == "  Status: REGISTERED"
+    assert lines[marker["line"] - 2] == "Registration:"
     assert device["licensing"] == {
         "mode": "smart-licensing", "registration_status": "REGISTERED",
         "authorization_status": "OUT OF COMPLIANCE", "transport": "callhome",

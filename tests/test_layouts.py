@@ -122,17 +122,19 @@ def test_router_using_policy_with_an_hsec_authorization(knowledge):
     assert result.gaps == []
 
 
-def test_without_a_clock_no_deadline_is_taken_as_passed_and_the_report_says_so(knowledge):
+def test_without_a_clock_the_capture_s_own_dates_bound_it_and_the_report_says_so(knowledge):
     from sldiag.render.formats import render
 
     text = (LAYOUTS / "c9800-ha-show-license-all.txt").read_text()
-    # The same controller, its ACK deadline long past, and no clock of any kind.
+    # The same controller, its ACK deadline long past, and no clock of any kind: its last ACK
+    # (Feb 29 2024) proves the clock read at least that, four years after the deadline.
     text = text.replace("Apr 29 23:10:02 2024", "Apr 29 23:10:02 2020").replace(
         "Time source is NTP, 10:22:41.118 UTC Fri Mar 1 2024\n", "")
     from sldiag.reading.lines import clean_text
 
     (result,) = analyse_capture(clean_text("no-clock.txt", text), knowledge, Sanitizer())
-    assert result.reference_time is None
-    assert "slup-ack-overdue" not in {f.rule_id for f in result.findings}
-    assert to_json_document([result])["devices"][0]["clock"] is None
-    assert "Clock: not in the capture: no deadline was taken as passed" in render([result], "text")
+    clock = result.reference_time
+    assert clock is not None and not clock.exact and clock.source.startswith("Last ACK received")
+    assert "slup-ack-overdue" in {f.rule_id for f in result.findings}
+    assert to_json_document([result])["devices"][0]["clock"]["exact"] is False
+    assert "Clock: not in the capture; at least 2024-02-29" in render([result], "text")

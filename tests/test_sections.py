@@ -5,6 +5,8 @@ from __future__ import annotations
 from sldiag.reading.lines import clean_text
 from sldiag.reading.sections import split_capture
 
+from .conftest import analyse_text
+
 
 def split(text: str, knowledge):
     return split_capture(clean_text("t.txt", text), knowledge.catalog)
@@ -26,12 +28,17 @@ def test_session_log_with_two_devices(knowledge):
     text = ("SW1#sh clock\n*10:00:00.000 UTC Mon Jan 1 2024\nSW1#\n"
             "SW2#show license status\nSmart Licensing is ENABLED\nSW2#\n"
             "SW1#show version | include Smart\nSmart Licensing Status: REGISTERED/AUTHORIZED\n")
-    devices = split(text, knowledge)
-    assert [d.prompt_hostname for d in devices] == ["SW1", "SW2"]
-    assert [s.command for s in devices[0].sections] == ["show clock", "show version"]
-    assert devices[0].sections[1].filtered is True
-    assert devices[1].sections[0].lines == [(5, "Smart Licensing is ENABLED")]
-    assert devices[1].sections[0].header_line == 4
+    # Each run of one prompt is a part; the analysis joins the parts of one device.
+    parts = split(text, knowledge)
+    assert [d.prompt_hostname for d in parts] == ["SW1", "SW2", "SW1"]
+    assert [s.command for s in parts[0].sections + parts[2].sections] == [
+        "show clock", "show version"]
+    assert parts[2].sections[0].filtered is True
+    assert parts[1].sections[0].lines == [(5, "Smart Licensing is ENABLED")]
+    assert parts[1].sections[0].header_line == 4
+    devices = analyse_text(text, knowledge)
+    assert [d.hostname for d in devices] == ["SW1", "SW2"]
+    assert [o.command for o in devices[0].outputs] == ["show clock", "show version"]
 
 
 def test_show_tech_delimiters(knowledge):

@@ -104,7 +104,7 @@ def _later(first: DeviceResult, second: DeviceResult) -> DeviceResult:
     """The later capture of a device: by the clocks they show, else the later input."""
     if first.reference_time and second.reference_time:
         try:
-            if first.reference_time[0] > second.reference_time[0]:
+            if first.reference_time.when > second.reference_time.when:
                 return first
         except TypeError:  # one clock with a zone, one without
             pass

@@ -12,6 +12,7 @@ from ..diagnosing.derive import derive_facts, hostname_of, licensing_mode, refer
 from ..diagnosing.engine import decide_verdict, place_on_flowchart, run_rules
 from ..diagnosing.knowledge import Knowledge
 from ..diagnosing.state import licensing_state
+from ..model import facts as fm
 from ..model.problems import limit_lines
 from ..model.results import DeviceResult, ParseGap
 from ..parsing.extract import extract_facts
@@ -22,6 +23,7 @@ from ..reading.sections import CutOutput, DeviceSections, split_capture
 from ..sanitizing.carry import carried_ranges
 from ..sanitizing.sanitizer import Sanitizer, withheld
 from .excerpts import cut_text, outputs_of
+from .identity import group_parts, merge_parts, part_identity
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,9 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
         capture.lines = sanitizer.lines(capture.lines)
         capture.name = sanitizer.name(capture.name)  # --redact: hostnames, IPs in names
     results = []
-    devices = split_capture(capture, knowledge.catalog)
-    for device in devices:
-        facts, gaps = extract_facts(device, capture.lines, knowledge.catalog,
-                                    capture.timestamp_headers)
+    devices, extracted, aliases = _one_per_device(
+        split_capture(capture, knowledge.catalog), capture, knowledge)
+    for device, (facts, gaps), also in zip(devices, extracted, aliases, strict=True):
         # A note's line (bytes not UTF-8, a line cut) is quoted withheld: sldiag read it
         # only in part, so it cannot vouch for what it holds.
         gaps += [ParseGap(capture.name, line, withheld(_line_text(capture, line)), None, reason,
@@ -66,13 +67,15 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
         if device.cut is not None:
             gaps += cut_gaps(capture.name, device.cut)
         derive_facts(facts, knowledge.catalog, device.sections)
-        mode = licensing_mode(facts, knowledge.modes)
+        mode, marker = licensing_mode(facts, knowledge.modes)
         now = reference_time(facts)
         result = DeviceResult(
             hostname=hostname_of(device.prompt_hostname, facts), source=capture.name,
             facts=facts, gaps=gaps, mode=mode, reference_time=now,
-            state=licensing_state(facts, mode, knowledge.mode_labels.get(mode, mode), now),
-            outputs=outputs_of(device.sections), sanitized=sanitizer is not None)
+            state=licensing_state(facts, mode, knowledge.mode_labels.get(mode, mode), now,
+                                  marker.evidence() if marker is not None else None),
+            outputs=outputs_of(device.sections), sanitized=sanitizer is not None,
+            also_seen_as=also)
         run_rules(result, knowledge.rules)
         decide_verdict(result, knowledge.verdicts)
         place_on_flowchart(result, knowledge.flowchart)
@@ -88,6 +91,31 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
                     isinstance(capture.lines, SparseLines), tuple(config_ranges(devices)),
                     tuple(capture.limits), tuple(carried), withheld_lines)
     return results, source
+
+
+Extracted = tuple[fm.Facts, list[ParseGap]]
+
+
+def _one_per_device(parts: list[DeviceSections], capture: Capture, knowledge: Knowledge
+                    ) -> tuple[list[DeviceSections], list[Extracted], list[list[str]]]:
+    """The capture's devices, one per device (identity.py): the parts its prompts split
+    apart, joined where the device says they are one; each with its facts, and the other
+    names it showed."""
+    def extract(device: DeviceSections) -> Extracted:
+        return extract_facts(device, capture.lines, knowledge.catalog, capture.timestamp_headers)
+
+    extracted = [extract(part) for part in parts]
+    if len(parts) < 2:
+        return parts, extracted, [[] for _ in parts]
+    identities = [part_identity(part, facts) for part, (facts, _) in zip(parts, extracted,
+                                                                          strict=True)]
+    devices, facts_of, aliases = [], [], []
+    for members in group_parts(parts, identities, capture.lines):
+        device, also = merge_parts(parts, members, identities)
+        devices.append(device)
+        facts_of.append(extracted[members[0]] if len(members) == 1 else extract(device))
+        aliases.append(also)
+    return devices, facts_of, aliases
 
 
 def cut_gaps(name: str, cut: CutOutput) -> list[ParseGap]:

@@ -41,7 +41,8 @@ def renamed(result: DeviceResult, names: dict[str, str]) -> DeviceResult:
         result, source=file(result.source), findings=findings,
         gaps=[dataclasses.replace(g, file=file(g.file)) for g in result.gaps],
         facts=_facts(result.facts, file), verdict=text(result.verdict),
-        reference_time=(reference[0], text(reference[1])) if reference else None)
+        reference_time=dataclasses.replace(reference, source=text(reference.source))
+        if reference else None)
 
 
 def _facts(facts: Facts, file: Any) -> Facts:

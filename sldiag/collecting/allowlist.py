@@ -18,6 +18,7 @@ _IOS_SHOW = frozenset({
     "show license udi", "show license eventlog 7", "show license eventlog",
     "show license tech support", "show license history message",
     "show call-home profile all", "show logging", "show inventory", "show switch",
+    "show processes cpu sorted",
 })
 ALLOWED_BY_PLATFORM: dict[str, frozenset[str]] = {"cisco_xe": _IOS_SHOW, "cisco_ios": _IOS_SHOW}
 # Every command of every platform (what a plan may name at all).

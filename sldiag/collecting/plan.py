@@ -111,7 +111,7 @@ def mode_of(show_version: str) -> str:
     capture = clean_text("show version", f"X#show version\n{show_version}\nX#\n")
     facts, _ = extract_facts(split_capture(capture, knowledge.catalog)[0], capture.lines,
                              knowledge.catalog)
-    return licensing_mode(facts, knowledge.modes)
+    return licensing_mode(facts, knowledge.modes)[0]
 
 
 def plan_for(show_version: str) -> list[str]:

@@ -44,6 +44,9 @@ class Context:
     facts: fm.Facts
     now: datetime | None = None
     findings: frozenset[str] = frozenset()
+    # False: `now` is only a lower bound (no clock in the capture): a date before it has
+    # passed, but how far ahead a later one lies is unknown.
+    now_exact: bool = True
 
 
 class _Pattern:
@@ -146,6 +149,8 @@ class FactTest(Condition):
             number = as_number(value, ctx.now)
             if number is None or not _compare(op, number, bound):
                 return Match(False)
+            if isinstance(value, datetime) and not ctx.now_exact and op in ("gt", "ge"):
+                return Match(False)  # "at least N days ahead" needs the clock itself
         for op, wanted in self.versions:
             span = release_span(human(value))
             # A development build's maintenance number is unknown: a bound holds only when
@@ -174,11 +179,13 @@ class _FieldTest:
     bounds: tuple[tuple[str, float], ...] = ()
     relative: tuple[tuple[str, str], ...] = ()    # (after|before, other field)
 
-    def holds(self, row: fm.Row, now: datetime | None) -> bool:
+    def holds(self, row: fm.Row, now: datetime | None, now_exact: bool = True) -> bool:
         value = row.get(self.name)
         for op, bound in self.bounds:
             number = as_number(value, now)
             if number is None or not _compare(op, number, bound):
+                return False
+            if isinstance(value, datetime) and not now_exact and op in ("gt", "ge"):
                 return False
         for op, other_name in self.relative:
             other = row.get(other_name)
@@ -205,7 +212,8 @@ class RowsTest(Condition):
         rows = ctx.facts.rows(self.collection)
         hits = [row for row in rows if _row_matches(row, self.match)]
         if self.where:
-            hits = [row for row in hits if all(t.holds(row, ctx.now) for t in self.where)]
+            hits = [row for row in hits
+                    if all(t.holds(row, ctx.now, ctx.now_exact) for t in self.where)]
         if self.unless_later:
             # A failure a later row shows fixed (COMM_RESTORED after COMM_FAILED, a saved
             # configuration after "not saved") no longer counts: log rows are in time order.
@@ -274,13 +282,14 @@ def release(text: str) -> Release | None:
 
 
 def release_span(text: str) -> tuple[Release, Release] | None:
-    """The lowest and highest release the text can be: one release, or a development
-    build's whole train ('17.3.20200422' is anything from 17.3.0 to 17.3.x)."""
+    """The lowest and highest release the text can be: one release, or a whole train: a
+    development build ('17.3.20200422' is anything from 17.3.0 to 17.3.x) or a train named
+    alone (a configuration's 'version 16.9')."""
     m = _RELEASE.match(text)
     if m is None or (m[3] is None and "(" in text):
         return None
     major, minor = int(m[1]), int(m[2])
-    if m[3] is not None and len(m[3]) > 3:
+    if (m[3] is not None and len(m[3]) > 3) or (m[3] is None and not m[4]):
         return (major, minor, 0, ""), (major, minor, _LAST_MAINTENANCE, "")
     exact = (major, minor, int(m[3] or 0), m[4])
     return exact, exact
@@ -400,8 +409,8 @@ def _rows_test(cond: dict[str, Any], where: Where, validate: bool) -> RowsTest:
 
 
 def evaluate(cond: dict[str, Any], facts: fm.Facts, now: datetime | None = None,
-             findings: frozenset[str] = frozenset()) -> Match:
+             findings: frozenset[str] = frozenset(), now_exact: bool = True) -> Match:
     """A condition written as data, compiled and evaluated at once (for tools and tests;
     the knowledge compiles its conditions once when it loads)."""
     return compile_condition(cond, Where("condition", "when"), allow_findings=True).evaluate(
-        Context(facts, now, findings))
+        Context(facts, now, findings, now_exact))

@@ -6,21 +6,26 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..model import facts as fm
-from ..model.catalog import Catalog, RowFact
+from ..model.catalog import Catalog, ClockFloor, RowFact
+from ..model.results import Clock
 from ..model.values import human
 from .conditions import Condition, Context
 
 
-def licensing_mode(facts: fm.Facts, modes: list[tuple[str, Condition]]) -> str:
-    """Which licensing the device runs: the first mode of rules/modes.yaml that holds."""
+def licensing_mode(facts: fm.Facts, modes: list[tuple[str, Condition]]
+                   ) -> tuple[str, fm.Fact | fm.Row | None]:
+    """Which licensing the device runs: the first mode of rules/modes.yaml that holds, and
+    the line that says so (the marker cited with the mode)."""
     for mode, condition in modes:
-        if condition.evaluate(Context(facts)).matched:
-            return mode
-    return "unknown"
+        match = condition.evaluate(Context(facts))
+        if match.matched:
+            # The first marker modes.yaml lists is the strongest: it is the one cited.
+            return mode, match.evidence[0] if match.evidence else None
+    return "unknown", None
 
 
 def derive_facts(facts: fm.Facts, catalog: Catalog, sections: Sequence[Any] = ()) -> None:
@@ -31,6 +36,7 @@ def derive_facts(facts: fm.Facts, catalog: Catalog, sections: Sequence[Any] = ()
         if facts.get(path) is None and fallback is not None:
             facts.set(path, fallback)
     _row_facts(facts, catalog.row_facts)
+    _clock_lower_bound(facts, catalog.clock_floors)
     units = {str(r.get("switch")): r for r in facts.rows("stack_members") if r.get("switch")}
     ha = facts.get("udi.ha_units")
     if units and len(units) >= len(ha.value if ha else []):
@@ -102,19 +108,56 @@ def _licenses_per_tier(facts: fm.Facts, tiers: dict[str, re.Pattern[str]],
                                 first.text))
 
 
-def reference_time(facts: fm.Facts) -> tuple[datetime, str] | None:
-    """'Now' for deadlines: the device clock, else the newest log timestamp (and which)."""
+def reference_time(facts: fm.Facts) -> Clock | None:
+    """'Now' for deadlines: the device clock; else the latest instant the capture proves
+    (clock.lower_bound), a lower bound only."""
     clock = facts.get("clock.time")
     if clock is not None:
-        return clock.value, f"show clock at {clock.file}:{clock.line}"
+        return Clock(clock.value, f"show clock at {clock.file}:{clock.line}")
     agent = facts.get("clock.agent_time")
     if agent is not None:
-        return agent.value, f"the Smart Agent's current time at {agent.file}:{agent.line}"
-    stamps = [r for r in facts.rows("syslog") if isinstance(r.get("timestamp"), datetime)]
-    if stamps:
-        newest = max(stamps, key=lambda r: r.get("timestamp"))
-        return newest.get("timestamp"), f"newest log message at {newest.file}:{newest.line}"
-    return None
+        return Clock(agent.value, f"the Smart Agent's current time at {agent.file}:{agent.line}")
+    floor = facts.get("clock.lower_bound")
+    if floor is None:
+        return None
+    return Clock(floor.value, f"{floor.raw} at {floor.file}:{floor.line}", exact=False)
+
+
+def _clock_lower_bound(facts: fm.Facts, floors: Sequence[ClockFloor]) -> None:
+    """With no clock in the capture, the latest instant its dates prove (parsers/index.yaml
+    clock_floors), as a fact citing the line that proves it."""
+    if facts.get("clock.time") is not None or facts.get("clock.agent_time") is not None:
+        return
+    proved = [bound for floor in floors for bound in _floor_dates(facts, floor)]
+    if proved:
+        when, label, quoted = max(proved, key=lambda bound: _comparable(bound[0]))
+        facts.set("clock.lower_bound", fm.Fact(when, quoted.file, quoted.line, quoted.text,
+                                               raw=label))
+
+
+def _floor_dates(facts: fm.Facts, floor: ClockFloor
+                 ) -> list[tuple[datetime, str, fm.Fact | fm.Row]]:
+    if floor.rows is not None and floor.field is not None:
+        stamped = [(r.get(floor.field), r) for r in facts.rows(floor.rows)
+                   if isinstance(r.get(floor.field), datetime)]
+        if not stamped:
+            return []
+        when, row = max(stamped, key=lambda pair: _comparable(pair[0]))
+        return [(when, floor.label, row)]
+    fact = facts.get(floor.fact) if floor.fact else None
+    if fact is None or not isinstance(fact.value, datetime):
+        return []
+    if floor.minus_days:
+        days = facts.value(floor.minus_days)
+        if not isinstance(days, int) or days <= 0:
+            return []
+        return [(fact.value - timedelta(days=days), f"{floor.label} ({days} days)", fact)]
+    return [(fact.value, floor.label, fact)]
+
+
+def _comparable(when: datetime) -> float:
+    """Dates with and without a zone, on one scale (a zoneless log time read as UTC)."""
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def hostname_of(prompt_hostname: str | None, facts: fm.Facts) -> str | None:

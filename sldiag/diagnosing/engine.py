@@ -16,14 +16,13 @@ from .messages import render_text
 def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
     """Evaluate every rule; keep matches that can cite evidence, at the severity the
     device's evidence calls for; drop superseded ones; put causes before what they cause."""
-    now, source = result.reference_time or (None, "no clock in the capture")
-    ctx = Context(result.facts, now)
+    ctx = clock_context(result)
     fired: dict[str, Finding] = {}
     superseded: set[str] = set()
     for rule in rules:
         if rule.modes and result.mode not in rule.modes:
             continue
-        finding = _finding(rule, result, ctx, source)
+        finding = _finding(rule, result, ctx)
         if finding is not None:
             fired[rule.id] = finding
             superseded.update(rule.supersedes)
@@ -43,7 +42,15 @@ def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
     result.findings = findings
 
 
-def _finding(rule: Rule, result: DeviceResult, ctx: Context, source: str) -> Finding | None:
+def clock_context(result: DeviceResult, fired: frozenset[str] = frozenset()) -> Context:
+    """What conditions are evaluated against: the facts, the device's clock (or the lower
+    bound the capture proves), the findings that fired."""
+    clock = result.reference_time
+    return Context(result.facts, clock.when if clock else None, fired,
+                   clock.exact if clock else True)
+
+
+def _finding(rule: Rule, result: DeviceResult, ctx: Context) -> Finding | None:
     """The rule's finding on this device, or None (no match, silenced, nothing to quote)."""
     match = rule.when.evaluate(ctx)
     if not match.matched:
@@ -53,7 +60,8 @@ def _finding(rule: Rule, result: DeviceResult, ctx: Context, source: str) -> Fin
         calibration = step.when.evaluate(ctx)
         if calibration.matched:
             severity, extra = step.severity, calibration.evidence
-            because = render_text(step.because, result.facts, result.hostname, ctx.now, source)
+            because = render_text(step.because, result.facts, result.hostname,
+                                  result.reference_time)
             break
     if severity == "silent":
         return None
@@ -68,12 +76,13 @@ def _finding(rule: Rule, result: DeviceResult, ctx: Context, source: str) -> Fin
     if extra:  # what proved the device works anyway (or worse) is quoted too
         evidence = _merge_evidence(evidence, _unique_sorted(list(extra)))
     primary = match.evidence[0].evidence() if match.evidence else evidence[0]
-    steps = (render_text(s, result.facts, result.hostname, ctx.now, source)
+    steps = (render_text(s, result.facts, result.hostname, result.reference_time)
              for s in rule.next_steps)
     return Finding(
         rule_id=rule.id, rule_version=rule.version, severity=severity,
         scenario=rule.scenario, category=rule.category, title=rule.title, evidence=evidence,
-        explanation=render_text(rule.explanation, result.facts, result.hostname, ctx.now, source),
+        explanation=render_text(rule.explanation, result.facts, result.hostname,
+                                result.reference_time),
         # A step whose condition (in its text) does not hold renders empty: left out.
         next_steps=[step for step in steps if step],
         references=rule.references, primary=primary, calibration=because)
@@ -114,7 +123,6 @@ def decide_verdict(result: DeviceResult, verdicts: list[Verdict]) -> None:
 
 
 def _verdict_text(result: DeviceResult, verdicts: list[Verdict]) -> str:
-    now, source = result.reference_time or (None, "no clock in the capture")
     worst = result.worst
     if worst is not None and SEVERITY_RANK[worst.severity] <= SEVERITY_RANK["warning"]:
         text = f"{worst.severity.upper()} - {worst.label}"
@@ -126,9 +134,9 @@ def _verdict_text(result: DeviceResult, verdicts: list[Verdict]) -> str:
     fired = frozenset(f.rule_id for f in result.findings)
     for entry in verdicts:
         if result.mode in entry.modes and entry.when.evaluate(
-                Context(result.facts, now, fired)).matched:
-            return " ".join(render_text(entry.text, result.facts, result.hostname, now,
-                                        source).split())
+                clock_context(result, fired)).matched:
+            return " ".join(render_text(entry.text, result.facts, result.hostname,
+                                        result.reference_time).split())
     return "OK: no problem found"
 
 
@@ -143,11 +151,10 @@ def _not_judged(result: DeviceResult) -> str:
 
 def place_on_flowchart(result: DeviceResult, stages: list[Stage]) -> None:
     """Where the device stands on the TAC guide's flowchart: the first stage that holds."""
-    now = result.reference_time[0] if result.reference_time else None
     fired = frozenset(f.rule_id for f in result.findings)
     for stage in stages:
         if result.mode in stage.modes and stage.when.evaluate(
-                Context(result.facts, now, fired)).matched:
+                clock_context(result, fired)).matched:
             result.flowchart = Placement(stage.stage, stage.label, stage.path, stage.locates)
             return
 

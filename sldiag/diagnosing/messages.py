@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from ..model import facts as fm
+from ..model.results import Clock
 from ..model.values import human
 
 
@@ -25,25 +26,34 @@ def compile_message(text: str) -> Any:
     return _sandbox().from_string(text)
 
 
-def render_text(text: str, facts: fm.Facts, hostname: str | None, now: datetime | None = None,
-           clock_source: str = "no clock in the capture") -> str:
+def render_text(text: str, facts: fm.Facts, hostname: str | None,
+                clock: Clock | None = None) -> str:
     if "{{" not in text and "{%" not in text:
         return text.strip()  # most next steps are plain text: no template to compile
+    now = clock.when if clock else None
 
     def fact(path: str, default: str = "unknown") -> str:
         value = facts.value(path)
         return default if value is None else human(value)
 
     def days_left(path: str) -> str:
-        """Whole days from the device's clock to a date fact ("-3" = three days ago)."""
+        """Whole days from the device's clock to a date fact ("-3" = three days ago); with
+        only a lower bound for the clock, "at least -3" for a date before it, unknown after."""
         value = facts.value(path)
         if not isinstance(value, datetime) or now is None:
             return "an unknown number of"
-        return str(int((value - now).total_seconds() // 86400))
+        try:
+            days = int((value - now).total_seconds() // 86400)
+        except TypeError:  # one date with a zone, one without
+            return "an unknown number of"
+        if clock is not None and not clock.exact:
+            return f"at least {days}" if days < 0 else "an unknown number of"
+        return str(days)
 
     return compile_message(text).render(
         hostname=hostname or "<hostname>", fact=fact, days_left=days_left,
-        days_since=lambda path: days_left(path).lstrip("-"), clock_source=clock_source,
+        days_since=lambda path: days_left(path).replace("-", "", 1),
+        clock_source=clock.describe() if clock else "no clock in the capture",
         reads=lambda: what_was_read(facts)).strip()
 
 

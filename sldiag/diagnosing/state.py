@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..model import facts as fm
-from ..model.results import Deadline, LicensingState
+from ..model.results import Clock, Deadline, LicensingState
 
 
 def trust_code_installed(facts: fm.Facts) -> bool | None:
@@ -32,17 +32,20 @@ def transport_name(printed: str | None) -> str | None:
     return "off" if name in {"transport off", "off"} else name
 
 
-def days_between(when: Any, now: datetime | None) -> int | None:
-    """Whole days from ``now`` to ``when`` (negative: past); None without both dates."""
-    if not isinstance(when, datetime) or now is None:
+def days_between(when: Any, clock: Clock | None) -> int | None:
+    """Whole days from the clock to ``when`` (negative: past); None without both dates, or
+    for a date after a clock that is only a lower bound (how far ahead is unknown; one before
+    it is at least that many days past)."""
+    if not isinstance(when, datetime) or clock is None:
         return None
     try:
-        return int((when - now).total_seconds() // 86400)
+        days = int((when - clock.when).total_seconds() // 86400)
     except TypeError:  # one aware, one naive
         return None
+    return days if clock.exact or days < 0 else None
 
 
-def deadlines(facts: fm.Facts, now: datetime | None) -> list[Deadline]:
+def deadlines(facts: fm.Facts, clock: Clock | None) -> list[Deadline]:
     """The dates a device must act by, against its own clock, soonest first."""
     found: list[tuple[str, Any]] = [
         ("next ACK deadline", facts.value("usage_reporting.next_ack_deadline")),
@@ -50,23 +53,24 @@ def deadlines(facts: fm.Facts, now: datetime | None) -> list[Deadline]:
         ("registration expires", facts.value("registration.expires")),
     ]
     remaining = facts.value("authorization.evaluation_remaining")
-    if isinstance(remaining, timedelta) and now is not None:
-        found.append(("evaluation ends", now + remaining))
-    out = [Deadline(what, when, days_between(when, now))
+    if isinstance(remaining, timedelta) and clock is not None and clock.exact:
+        found.append(("evaluation ends", clock.when + remaining))
+    floor = clock is not None and not clock.exact
+    out = [Deadline(what, when, days_between(when, clock), floor)
            for what, when in found if isinstance(when, datetime)]
     return sorted(out, key=lambda d: d.when.timestamp())
 
 
 def licensing_state(facts: fm.Facts, mode: str, label: str,
-                    reference_time: tuple[datetime, str] | None) -> LicensingState:
-    now = reference_time[0] if reference_time else None
+                    reference_time: Clock | None,
+                    marker: dict[str, Any] | None = None) -> LicensingState:
 
     def date(path: str) -> datetime | None:
         value = facts.value(path)
         return value if isinstance(value, datetime) else None
 
     return LicensingState(
-        mode=mode, mode_label=label,
+        mode=mode, mode_label=label, mode_marker=marker,
         registration_status=facts.value("registration.status"),
         registration_expires=date("registration.expires"),
         authorization_status=facts.value("authorization.status"),
@@ -75,4 +79,4 @@ def licensing_state(facts: fm.Facts, mode: str, label: str,
         trust_code_installed=trust_code_installed(facts),
         last_ack_received=date("usage_reporting.last_ack_received"),
         next_ack_deadline=date("usage_reporting.next_ack_deadline"),
-        deadlines=deadlines(facts, now))
+        deadlines=deadlines(facts, reference_time))

@@ -65,6 +65,18 @@ class RowFact:
     regex: re.Pattern[str] | None = None
 
 
+@dataclass(frozen=True)
+class ClockFloor:
+    """A date the device printed as past: the clock has reached it (less ``minus_days``
+    days, a fact: a next push is one reporting interval after the last)."""
+
+    label: str
+    fact: str | None = None
+    minus_days: str | None = None
+    rows: str | None = None
+    field: str | None = None
+
+
 @dataclass
 class Catalog:
     commands: list[str]
@@ -81,6 +93,7 @@ class Catalog:
     row_facts: list[RowFact] = field(default_factory=list)
     fact_fallbacks: list[tuple[str, str]] = field(default_factory=list)  # (fact, taken from)
     header_template: TemplateSpec | None = None   # `terminal exec prompt timestamp` lines
+    clock_floors: list[ClockFloor] = field(default_factory=list)
     _words: list[tuple[str, list[str]]] = field(default_factory=list)
     _canonical: dict[str, str | None] = field(default_factory=dict)
 
@@ -180,6 +193,7 @@ def load_catalog(index: dict[str, Any] | None = None,
         row_facts = [_row_fact(entry, where) for entry in index.get("row_facts") or []]
         header = specs[index["exec_timestamp"]] if index.get("exec_timestamp") else None
         fallbacks = [(str(e["fact"]), str(e["from"])) for e in index.get("fact_fallbacks") or []]
+        floors = [_clock_floor(entry, where) for entry in index.get("clock_floors") or []]
         for pair in fallbacks:
             for path_ in pair:
                 if not facts_model.is_known_path(path_):
@@ -190,8 +204,22 @@ def load_catalog(index: dict[str, Any] | None = None,
                    configuration=frozenset(configuration), complete=complete,
                    detectors=detectors, templates_for=templates_for, line_scopes=scopes,
                    license_tiers=tiers, skip_children=skip_children, row_facts=row_facts,
-                   header_template=header, fact_fallbacks=fallbacks,
+                   header_template=header, fact_fallbacks=fallbacks, clock_floors=floors,
                    timezones={str(k).upper(): float(v) for k, v in timezones.items()})
+
+
+def _clock_floor(entry: dict[str, Any], where: Path) -> ClockFloor:
+    floor = ClockFloor(str(entry["label"]), entry.get("fact"), entry.get("minus_days"),
+                       entry.get("rows"), entry.get("field"))
+    for path in (floor.fact, floor.minus_days):
+        if path is not None and not facts_model.is_known_path(path):
+            raise DataError(f"{where}: clock_floors: unknown fact '{path}'")
+    if floor.rows is not None and floor.field not in facts_model.ROW_FIELDS.get(floor.rows, ()):
+        raise DataError(f"{where}: clock_floors: rows of '{floor.rows}' have no field "
+                        f"'{floor.field}'")
+    if (floor.fact is None) == (floor.rows is None):
+        raise DataError(f"{where}: clock_floors: give a fact or rows with a field")
+    return floor
 
 
 def _row_fact(entry: dict[str, Any], where: Path) -> RowFact:

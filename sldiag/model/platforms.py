@@ -9,11 +9,23 @@ from ..base.resources import data_dir, load_yaml_cached
 
 
 @dataclass(frozen=True)
+class Identity:
+    """What tells that prompts of different names belong to one device."""
+
+    default_hostnames: frozenset[str]     # lower case
+    standby_suffix: str
+    hop_verbs: tuple[str, ...]
+    rename: str                           # a regex, group 1: the new name
+    console_lines: str                    # a regex for lines only a console shows
+
+
+@dataclass(frozen=True)
 class PromptStyle:
     host: str                  # a regex for the hostname part
     mode: str                  # a regex for a configuration mode, "(config-if)"
     ends: str                  # the characters that end a prompt
     exec_verbs: tuple[str, ...]
+    identity: Identity | None = None
 
 
 @dataclass(frozen=True)
@@ -29,7 +41,8 @@ def _load() -> tuple[dict[str, Platform], str]:
     doc = load_yaml_cached(path)
     try:
         styles = {name: PromptStyle(str(p["host"]), str(p["mode"]), str(p["ends"]),
-                                    tuple(str(v) for v in p["exec_verbs"]))
+                                    tuple(str(v) for v in p["exec_verbs"]),
+                                    _identity(p.get("identity")))
                   for name, p in doc["prompts"].items()}
         platforms = {name: Platform(name, str(p["title"]),
                                     tuple(str(a) for a in p.get("aliases") or []),
@@ -42,6 +55,15 @@ def _load() -> tuple[dict[str, Platform], str]:
     if default not in platforms:
         raise DataError(f"{path}: default: no platform '{default}'")
     return platforms, default
+
+
+def _identity(doc: dict | None) -> Identity | None:
+    if not doc:
+        return None
+    return Identity(frozenset(str(n).lower() for n in doc.get("default_hostnames") or []),
+                    str(doc.get("standby_suffix") or ""),
+                    tuple(str(v).lower() for v in doc.get("hop_verbs") or []),
+                    str(doc["rename"]), str(doc["console_lines"]))
 
 
 PLATFORMS, DEFAULT_PLATFORM = _load()
@@ -70,3 +92,9 @@ def prompt_styles() -> list[PromptStyle]:
         if platform.prompt not in styles:
             styles.append(platform.prompt)
     return styles
+
+
+def identity_rules() -> Identity | None:
+    """How prompts of different names are told to be one device (the first style's that
+    says)."""
+    return next((style.identity for style in prompt_styles() if style.identity), None)

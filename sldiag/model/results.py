@@ -81,12 +81,30 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Clock:
+    """'Now' for deadlines: the device's clock as read (``exact``), or, with no clock in the
+    capture, the latest instant it proves (a lower bound: a date before it has passed, one
+    after it is unknown)."""
+
+    when: datetime
+    source: str              # what it was read from, and where
+    exact: bool = True
+
+    def describe(self) -> str:
+        if self.exact:
+            return self.source
+        return (f"no clock in the capture; at least {self.when:%Y-%m-%d %H:%M}, proved by "
+                f"{self.source}")
+
+
+@dataclass(frozen=True)
 class Deadline:
     """A date the device must act by, and the days to it from the device's own clock."""
 
     what: str
     when: datetime
     days: int | None
+    at_least: bool = False   # the clock is a lower bound: at least ``-days`` days past
 
 
 @dataclass
@@ -96,6 +114,7 @@ class LicensingState:
 
     mode: str
     mode_label: str = ""
+    mode_marker: Evidence | None = None   # the line that told the mode
     registration_status: str | None = None
     registration_expires: datetime | None = None
     authorization_status: str | None = None
@@ -118,6 +137,7 @@ class LicensingState:
         ack = self.last_ack_received
         return {
             "mode": self.mode,
+            "mode_marker": self.mode_marker,
             "registration_status": self.registration_status,
             "authorization_status": self.authorization_status,
             "transport": self.transport,
@@ -157,7 +177,7 @@ class DeviceResult:
     facts: Facts
     gaps: list[ParseGap]
     mode: str
-    reference_time: tuple[datetime, str] | None
+    reference_time: Clock | None
     state: LicensingState
     findings: list[Finding] = field(default_factory=list)
     flowchart: Placement | None = None
@@ -165,6 +185,7 @@ class DeviceResult:
     raw_outputs: list[RawOutput] = field(default_factory=list)  # when a report shows them
     sanitized: bool = True   # secrets removed from what it quotes (unless --show-secrets)
     verdict: str = ""        # one line: the worst finding, or a positive statement
+    also_seen_as: list[str] = field(default_factory=list)  # other prompt names it showed
 
     @property
     def display_name(self) -> str:

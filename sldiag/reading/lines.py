@@ -132,6 +132,42 @@ def clean_text(name: str, text: str) -> Capture:
     return capture
 
 
+# A log message a console printed into the middle of an output line: its timestamp (or
+# sequence number) and "%FACILITY-N-MNEMONIC:", after some output text on the same line.
+_GLUED_LOG = re.compile(
+    r"(?:\d{1,10}: )?[*.]?(?:[A-Z][a-z]{2} {1,2}\d{1,2}(?: \d{4})? \d{2}:\d{2}:\d{2}"
+    r"(?:\.\d{1,6})?(?: [A-Z]{2,5})?: )?%[A-Z][A-Z0-9_]{1,40}-[0-7]-[A-Z0-9_]{1,60}: ")
+
+
+def glued_log(line: str) -> re.Match[str] | None:
+    """The log message a console printed into the middle of ``line``, if any."""
+    if "%" not in line:
+        return None
+    glued = _GLUED_LOG.search(line)
+    # Output text before it (not a quote mark or a syslog server's prefix alone).
+    if glued is None or not any(ch.isalpha() for ch in line[:glued.start()]):
+        return None
+    return glued
+
+
+def untangle_log_message(line: str, after: str | None) -> tuple[str, str] | None:
+    """A console prints log messages as they come, over whatever output is being printed:
+    "  Status: REGIS*Mar  4 10:11:50: %LINK-3-UPDOWN: ..." then "TERED". The output line joined
+    again where it resumed (the next line, when it carries on the same word or sentence), and
+    the log message, as the texts of this line and the next; None when ``line`` holds no such
+    message or the next line cannot take it."""
+    glued = glued_log(line)
+    if glued is None:
+        return None
+    before, message = line[:glued.start()], line[glued.start():]
+    if after == "":
+        return before.rstrip(), message  # the blank line takes the message
+    if (after and after[0].isalnum() and (before[-1].isalnum() or before[-1] == " ")
+            and "%" not in after):
+        return before + after, message   # the output resumed below
+    return None
+
+
 def cut_long_line(line: str) -> str | None:
     """The first MAX_LINE_BYTES (as UTF-8) of a longer line, else None; the streaming
     reader cuts the same bytes."""

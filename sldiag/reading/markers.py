@@ -61,6 +61,27 @@ class Marker:
     typed: str
     host: str | None
     filtered: bool
+    config_command: str = ""      # what was typed at a configuration-mode prompt
+
+
+class BarePrompts:
+    """Whether a prompt with nothing typed after it is one. It is believed for a host that
+    typed a command before it, or while no host has typed anything yet (a console that starts
+    at "Switch>"); inside another device's session a line such as "ne>" (an output's "<none>"
+    cut by a log message) is output. The same in a whole and a streaming read: only what came
+    before decides."""
+
+    def __init__(self) -> None:
+        self.typed_hosts: set[str] = set()
+
+    def believe(self, marker: Marker) -> bool:
+        if marker.kind != "prompt":
+            return True
+        host = (marker.host or "").lower()
+        if marker.typed or marker.config_command:
+            self.typed_hosts.add(host)
+            return True
+        return not self.typed_hosts or host in self.typed_hosts
 
 
 def has_residue(buf: bytes, start: int, end: int) -> bool:
@@ -99,10 +120,11 @@ def marker_of(line: str, index: int) -> Marker | None:
             cmd = (m["cmd"] or "").strip()
             if cmd and not m["mode"] and not _looks_like_exec(cmd, prompt.verbs):
                 return None
+            configured = ""
             if m["mode"]:
-                cmd = ""  # configuration mode lines are not show output
+                configured, cmd = cmd, ""  # configuration mode lines are not show output
             typed, filtered = strip_filter(cmd)
-            return Marker(index, "prompt", typed, m["host"], filtered)
+            return Marker(index, "prompt", typed, m["host"], filtered, configured)
     return None
 
 

@@ -42,15 +42,27 @@ from .lines import (
     cut_long_line,
     strip_indent,
 )
-from .markers import Marker, has_residue, marker_of
-from .sections import markers_note
+from .markers import BarePrompts, Marker, has_residue, marker_of
+from .sections import collection_header, markers_note, wrapped_echo
 
 PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
 # A raw line that starts with a printable character (most lines of an unindented capture).
-# A skipped block (an interface) that holds this is kept: an interface in a VRF is one
-# licensing traffic may leave by, and a bundle carries it (parsers/carry.yaml).
-KEEP_BLOCKS_WITH = b"vrf forwarding"
+# A skipped block (an interface) that holds one of these is kept: an interface in a VRF is
+# one licensing traffic may leave by, and a bundle carries it (parsers/carry.yaml); one
+# addressed by DHCP may be where the name servers come from.
+KEEP_BLOCKS_WITH = (b"vrf forwarding", b"ip address dhcp")
 _FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
+
+
+def _after_a_closed_block(buf: bytes, start: int) -> bool:
+    """Whether the line before ``start`` is a lone "!": the block above it is closed, so
+    leaving out the line at ``start`` changes nothing for a template reading the lines."""
+    if start < 2:
+        return False
+    previous = buf.rfind(b"\n", 0, start - 1)
+    if previous < 0:
+        return False
+    return buf[previous + 1:start - 1].rstrip(b" \t\r") == b"!"
 
 
 class Scanner:
@@ -82,6 +94,9 @@ class Scanner:
         self.markers = 0                     # prompts and delimiters taken as markers
         self.kept_bytes = 0
         self.scope_only: deque[int] = deque()  # kept only for a line scope, oldest first
+        self.echo: tuple[int, str] | None = None  # a prompt's echo the next line may complete
+        self.own_prompt: str | None = None  # a capture sldiag collected: its device's prompt
+        self.bare_prompts = BarePrompts()
         self.full = False                    # MAX_KEPT_LINES or MAX_KEPT_BYTES reached
         self._reached_at: set[tuple[int, str]] = set()
         self._skip_patterns: dict[str, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
@@ -94,6 +109,12 @@ class Scanner:
         if self.encoding is None and looks_binary(head):
             raise InputError(f"{self.name}: binary file, not a text capture")
         self.indent = self._head_indent(head)
+        first_line = head[:head.find(b"\n")] if b"\n" in head else head
+        # Cleaned as a whole read cleans it (residue in it must not hide or forge a header).
+        collected = collection_header([strip_indent(clean_capture_line(
+            first_line.decode(self.codec, errors="replace"), 1, Counter(), []), self.indent)])
+        if collected is not None:
+            self.own_prompt = (collected.host or "").lower()
         chunks = self._chunks(head, stream, chunk_bytes)
         pending = b""            # the start of a line the previous chunk cut
         dropping = False         # inside a line too long to keep: skip to its end
@@ -200,6 +221,11 @@ class Scanner:
         if self.markers > MAX_MARKERS_PER_FILE:
             return None  # candidates of the chunk in which the limit was reached
         marker = marker_of(text, index)
+        if marker is not None and not self.bare_prompts.believe(marker):
+            return None
+        if marker is not None and self.own_prompt is not None and (
+                marker.kind != "prompt" or (marker.host or "").lower() != self.own_prompt):
+            return None  # what sldiag collected: only the device's own prompt splits it
         if marker is not None:
             self.markers += 1
             if self.markers > MAX_MARKERS_PER_FILE:
@@ -238,6 +264,7 @@ class Scanner:
                 self.kept[index] = text  # bounded by MAX_MARKERS_PER_FILE
                 self.kept_bytes += len(text)
                 self._enter_section(index, marker.typed)
+                self.echo = (index, marker.typed) if marker.kind == "prompt" else None
             else:
                 wanted = bool(kinds & SCOPE)
                 if not wanted and has_residue(buf, start, stop):
@@ -318,8 +345,23 @@ class Scanner:
             self._skip_patterns[command] = (re.compile(rb"\n" + block), re.compile(block))
         return self._skip_patterns[command]
 
+    def _completes_echo(self, index: int, text: str) -> bool:
+        """Whether line ``index`` completes the echo of the prompt just before it (a console
+        wrapped it): kept, and the output after it is the joined command's."""
+        echo, self.echo = self.echo, None
+        if echo is None or index != echo[0] + 1 or not echo[1]:
+            return False
+        joined = wrapped_echo(self.catalog, echo[1], text)
+        if joined is None:
+            return False
+        self._put(index, text)
+        self._enter_section(echo[0], joined[0])
+        return True
+
     def _take_line(self, index: int, text: str, wanted: bool) -> None:
         """One line already read (a candidate that was no marker), in the current output."""
+        if self.echo is not None and self._completes_echo(index, text):
+            return
         mode = self.mode
         if mode == "head":
             if self.head_left:
@@ -336,6 +378,12 @@ class Scanner:
         """Lines ``buf[a:b]`` (whole lines, starting at line ``index``) of the current output."""
         if a >= b:
             return
+        if self.echo is not None:
+            newline = buf.find(b"\n", a, b)
+            line_end = b if newline < 0 else newline + 1
+            if self._completes_echo(index, self._text(buf, a, line_end, index)):
+                self._region(buf, line_end, b, index + 1)
+                return
         mode = self.mode
         if mode == "whole":
             self._keep(buf, a, b, index)
@@ -375,8 +423,17 @@ class Scanner:
             for block_start, block_end in matches:
                 if block_end <= block_start or block_start < cursor:
                     continue
-                if buf.find(KEEP_BLOCKS_WITH, block_start, block_end) >= 0:
-                    continue  # an interface in a VRF: licensing traffic may leave by it
+                if any(buf.find(words, block_start, block_end) >= 0
+                       for words in KEEP_BLOCKS_WITH):
+                    continue  # an interface licensing depends on: read it
+                if not _after_a_closed_block(buf, block_start):
+                    # Its first line ends the block above it (a template reads it so): kept.
+                    first_end = buf.find(b"\n", block_start, block_end)
+                    if first_end < 0:
+                        continue
+                    block_start = first_end + 1
+                    if block_end <= block_start:
+                        continue
                 self._keep(buf, cursor, block_start, index)
                 index += buf.count(b"\n", cursor, block_start)
                 skipped_to = min(block_end + 1, b)

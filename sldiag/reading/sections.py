@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..base.limits import MAX_DEVICES_PER_FILE, MAX_MARKERS_PER_FILE
 from ..model.catalog import Catalog
-from .lines import Capture, line_indexes
-from .markers import Marker, marker_of, prompt_match
+from ..model.platforms import identity_rules
+from .lines import Capture, SparseLines, line_indexes, untangle_log_message
+from .markers import BarePrompts, Marker, marker_of, prompt_match, strip_filter
 
 # A capture sldiag collected starts with this line (JSON: the inventory name, the prompt the
 # device showed at login, the time), then one line per collection gap. The device's prompt is
@@ -110,6 +112,8 @@ class DeviceSections:
     collection: CollectionHeader | None = None  # sldiag collected it (and what it could not)
     scoped_lines: list[int] = field(default_factory=list)  # lines the line scopes read (parsing)
     cut: CutOutput | None = None  # the capture ends inside this device's last output
+    renames: list[tuple[int, str]] = field(default_factory=list)  # (line, name) `hostname X`
+    hops: list[int] = field(default_factory=list)  # lines of commands that leave (ssh, telnet)
 
     def numbered_lines(self, lines: Sequence[str]) -> list[tuple[int, str]]:
         return [(i + 1, lines[i]) for start, end in self.line_ranges
@@ -139,6 +143,8 @@ def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceSections]:
         device = splitter.new_device(None, 0)
         device.line_ranges.append((0, len(lines)))
     _note_cut_output(capture, markers, splitter.order, catalog)
+    for device in splitter.order:
+        _untangle_log_messages(capture, device, catalog)
     return splitter.order
 
 
@@ -163,7 +169,7 @@ class _Splitter:
                                 collection=self.collected)
         self.order.append(device)
         if host:
-            self.devices[host.lower()] = device
+            self.devices.setdefault(host.lower(), device)
         return device
 
     def preamble(self, sections: list[Section], end: int) -> None:
@@ -184,15 +190,24 @@ class _Splitter:
         self.current = device
         lines = self.capture.lines
         device.line_ranges.append((marker.index, end))
+        if marker.kind == "prompt":
+            _note_identity(device, marker)
         if not marker.typed:
             return  # a bare prompt only ends the previous command's output
-        body = [(i + 1, lines[i]) for i in line_indexes(lines, marker.index + 1, end)]
-        command = self.catalog.canonical_command(marker.typed)
+        typed, filtered, first = marker.typed, marker.filtered, marker.index + 1
+        command = self.catalog.canonical_command(typed)
+        if marker.kind == "prompt" and first < end:
+            # A console wraps a long echo: "SW#sh" then "ow version" is one command.
+            joined = wrapped_echo(self.catalog, typed, lines[first])
+            if joined is not None:
+                (typed, filtered), first = joined, first + 1
+                command = self.catalog.canonical_command(typed)
+        body = [(i + 1, lines[i]) for i in line_indexes(lines, first, end)]
         device.sections.append(Section(
-            command=command, typed=marker.typed, file=self.capture.name,
+            command=command, typed=typed, file=self.capture.name,
             header_line=marker.index + 1, lines=body,
             form="show-tech" if marker.kind == "delimiter" else "prompt",
-            filtered=marker.filtered, configuration=command in self.catalog.configuration,
+            filtered=filtered, configuration=command in self.catalog.configuration,
             elided=marker.index in self.capture.elided_sections,
             last_line=end if end > marker.index + 1 else None))
 
@@ -204,13 +219,21 @@ class _Splitter:
                 # Bare output before the first prompt belongs to the device of that prompt.
                 self.anonymous.prompt_hostname = marker.host
                 self.devices[key] = self.anonymous
-            self.over_limit = key not in self.devices and len(self.order) >= MAX_DEVICES_PER_FILE
+            self.over_limit = key not in self.devices and len(self.devices) >= MAX_DEVICES_PER_FILE
             if self.over_limit:
                 note = devices_note()
                 if not any(what == note for _, what in self.capture.limits):
                     self.capture.reached(marker.index + 1, note)
                 return None
-            return self.devices.get(key) or self.new_device(marker.host, marker.index)
+            current = self.current
+            if (current is not None and (current.prompt_hostname or "").lower() == key
+                    and not (current.hops and current.hops[-1] == current.line_ranges[-1][0] + 1)):
+                return current  # the same prompt, and the last command did not leave
+            # Each run of one prompt is a part of its own: parts of one name are one device
+            # unless their serial numbers differ (analysis/identity.py joins them).
+            part = self.new_device(marker.host, marker.index)
+            self.devices.setdefault(key, part)
+            return part
         if self.over_limit:
             return None  # a delimiter in the output of a host beyond the limit
         current = self.current
@@ -223,11 +246,46 @@ class _Splitter:
         return current
 
 
+def wrapped_echo(catalog: Catalog, typed: str, following: str) -> tuple[str, bool] | None:
+    """The command an echo a console wrapped onto the next line makes ("SW#sh" then "ow
+    version"), with its filter flag; None when the next line does not complete it. A known
+    command only joins a word cut in two ("show lic" + "ense udi"); every word typed must
+    spell a word of the command, so no output line joins an echo."""
+    rest = following.strip()
+    if not rest or not rest[0].isalpha() or following[0] == " " or len(rest) > 200:
+        return None
+    unknown = catalog.canonical_command(typed) is None
+    candidates = (typed + rest, f"{typed} {rest}") if unknown else (typed + rest,)
+    for candidate in candidates:
+        joined = strip_filter(candidate)
+        command = catalog.canonical_command(joined[0])
+        if command is not None and len(joined[0].split()) == len(command.split()):
+            return joined
+    return None
+
+
+def _note_identity(device: DeviceSections, marker: Marker) -> None:
+    """A command that renames the device or leaves it for another (how its prompts relate)."""
+    rules = identity_rules()
+    if rules is None:
+        return
+    if marker.config_command and (renamed := _rename(rules.rename).match(marker.config_command)):
+        device.renames.append((marker.index + 1, renamed[1]))
+    elif marker.typed and marker.typed.split()[0].lower() in rules.hop_verbs:
+        device.hops.append(marker.index + 1)
+
+
+@cache
+def _rename(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def _find_markers(lines: Sequence[str]) -> list[Marker]:
     markers: list[Marker] = []
+    bare = BarePrompts()
     for index in line_indexes(lines):
         marker = marker_of(lines[index], index)
-        if marker is not None:
+        if marker is not None and bare.believe(marker):
             markers.append(marker)
     return markers
 
@@ -259,6 +317,34 @@ def _bare_sections(capture: Capture, start: int, end: int, catalog: Catalog) -> 
         if current is not None:
             current.lines.append((i + 1, line))
     return sections
+
+
+def _untangle_log_messages(capture: Capture, device: DeviceSections, catalog: Catalog) -> None:
+    """Log messages a console printed into the lines of an output a template reads: each
+    becomes a line of its own, the output line joined where it resumed (lines.py). Only
+    there: a log's own lines (a syslog server's prefixes) are no output to untangle."""
+    lines = capture.lines
+    for section in device.sections:
+        if not catalog.templates_for.get(section.command or ""):
+            continue
+        body = section.lines
+        for i, (number, text) in enumerate(body):
+            following = body[i + 1] if i + 1 < len(body) else None
+            after = following[1] if following and following[0] == number + 1 else None
+            untangled = untangle_log_message(text, after)
+            if untangled is None or following is None:
+                continue
+            body[i], body[i + 1] = (number, untangled[0]), (number + 1, untangled[1])
+            _set_line(lines, number - 1, untangled[0])
+            _set_line(lines, number, untangled[1])
+            capture.cleaned["log-untangled"] += 1
+
+
+def _set_line(lines: Sequence[str], index: int, text: str) -> None:
+    if isinstance(lines, SparseLines):
+        lines.kept[index] = text
+    elif isinstance(lines, list):
+        lines[index] = text
 
 
 def _note_cut_output(capture: Capture, markers: list[Marker],

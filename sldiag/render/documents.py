@@ -24,6 +24,7 @@ def report_document(results: list[DeviceResult],
     for r in results:
         devices.append({
             "hostname": r.hostname,
+            "also_seen_as": r.also_seen_as,
             "source": r.source,
             "licensing": r.licensing_json(),
             "flowchart": r.flowchart_json(),

@@ -138,5 +138,6 @@ def render_template(results: list[DeviceResult], problems: Problems, options: Re
         prose_parts=prose_parts, facts_table=views.facts_table,
         raw_sections=views.raw_sections,
         document=report_document(results, problems), clock_line=views.clock_line,
+        mode_line=views.mode_line,
         fence_for=md_fence, problems=problems.as_dict(), problem_count=problems.count())
     return assemble([text], FORMATS[escaping].destination)

@@ -62,7 +62,7 @@ def timeline_svg(results: list[DeviceResult], width: int = 1000) -> Shown:
                    'stroke="#f3f4f6"/>')
         for d in marks:
             colour = _TIMELINE_KINDS[d.what]
-            tip = f"{name}: {d.what} {human(d.when)} ({days_text(d.days)})"
+            tip = f"{name}: {d.what} {human(d.when)} ({days_text(d.days, d.at_least)})"
             out.append(f'<circle class="deadline" cx="{x(d.days or 0):.1f}" cy="{y:.1f}" r="6" '
                        f'fill="{colour}"><title>{show(tip, "html")}</title></circle>')
     out.append("</svg>")

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..base.textsafe import visible_line
 from ..diagnosing.knowledge import SEVERITY_RANK
+from ..diagnosing.state import days_between
 from ..model.results import Deadline, DeviceResult, Evidence, Excerpt, Finding
 from ..model.values import human
 
@@ -30,19 +31,32 @@ def verdict(result: DeviceResult) -> str:
     return result.verdict or "OK: no problem found"
 
 
-def clock_json(result: DeviceResult) -> dict[str, str] | None:
-    """The device's 'now' that deadlines were judged against, and where it was read."""
-    if result.reference_time is None:
+def clock_json(result: DeviceResult) -> dict[str, Any] | None:
+    """The device's 'now' that deadlines were judged against, and where it was read;
+    ``exact`` false: no clock in the capture, the latest instant it proves (a lower bound)."""
+    clock = result.reference_time
+    if clock is None:
         return None
-    when, source = result.reference_time
-    return {"time": when.isoformat(), "source": source}
+    return {"time": clock.when.isoformat(), "source": clock.source, "exact": clock.exact}
 
 
 def clock_line(result: DeviceResult) -> str:
-    if result.reference_time is None:
+    clock = result.reference_time
+    if clock is None:
         return NO_CLOCK
-    when, source = result.reference_time
-    return f"{human(when)} ({source})"
+    if not clock.exact:
+        return (f"not in the capture; at least {human(clock.when)}, proved by {clock.source} "
+                "(a deadline before it has passed; how far ahead a later one lies is unknown)")
+    return f"{human(clock.when)} ({clock.source})"
+
+
+def mode_line(result: DeviceResult) -> str:
+    """The licensing mode and the line that told it."""
+    state = result.state
+    marker = state.mode_marker
+    if marker is None:
+        return state.mode_label
+    return f"{state.mode_label}; from {marker['file']}:{marker['line']}: {marker['text'].strip()}"
 
 
 def verdict_class(result: DeviceResult) -> str:
@@ -65,7 +79,10 @@ def class_counts(results: list[DeviceResult]) -> list[tuple[str, int]]:
 
 
 def device_heading(result: DeviceResult) -> str:
-    return result.hostname or "(unnamed device)"
+    name = result.hostname or "(unnamed device)"
+    if result.also_seen_as:
+        name += f" (also seen as {', '.join(result.also_seen_as)})"
+    return name
 
 
 def shown_findings(result: DeviceResult, min_severity: str | None = None) -> list[Finding]:
@@ -90,13 +107,14 @@ def finding_label(rule_id: str, result: DeviceResult) -> str:
     return rule_id
 
 
-def days_text(days: int | None) -> str:
+def days_text(days: int | None, at_least: bool = False) -> str:
     if days is None:
         return ""
     if days == 0:
         return "today"
-    return f"in {days} day{'s' if days != 1 else ''}" if days > 0 else \
-        f"{-days} day{'s' if days != -1 else ''} ago"
+    if days > 0:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    return f"{'at least ' if at_least else ''}{-days} day{'s' if days != -1 else ''} ago"
 
 
 def deadlines(result: DeviceResult) -> list[Deadline]:
@@ -107,13 +125,9 @@ def _date(value: Any) -> str:
     return human(value) if value is not None else "unknown"
 
 
-def _days(when: datetime | None, result: DeviceResult) -> int | None:
-    if when is None or result.reference_time is None:
-        return None
-    try:
-        return int((when - result.reference_time[0]).total_seconds() // 86400)
-    except TypeError:  # one aware, one naive
-        return None
+def _days_text(when: datetime | None, result: DeviceResult) -> str:
+    clock = result.reference_time
+    return days_text(days_between(when, clock), clock is not None and not clock.exact)
 
 
 def state_line(result: DeviceResult) -> str:
@@ -126,7 +140,7 @@ def state_line(result: DeviceResult) -> str:
                  f"last ACK {_date(ack) if ack else 'never or not shown'}"]
         deadline = state.next_ack_deadline
         if deadline is not None:
-            when = days_text(_days(deadline, result))
+            when = _days_text(deadline, result)
             parts.append(f"next ACK deadline {_date(deadline)}" + (f" ({when})" if when else ""))
         return "Using Policy: " + ", ".join(parts)
     if state.registration_status or state.authorization_status:
@@ -139,7 +153,7 @@ def state_line(result: DeviceResult) -> str:
             extra.append(f"since {_date(state.authorization_since)}")
         for d in state.deadlines:
             if d.what in ("communication deadline", "evaluation ends"):
-                when = days_text(d.days)
+                when = days_text(d.days, d.at_least)
                 extra.append(f"{d.what} {_date(d.when)}" + (f", {when}" if when else ""))
         if extra:
             authorization += f" ({'; '.join(extra)})"
@@ -175,7 +189,7 @@ def summary_of(result: DeviceResult) -> dict[str, str]:
         "hostname": result.display_name,
         "platform": f.value("version.platform") or f.value("udi.pid") or "unknown",
         "version": f.value("version.software") or "unknown",
-        "mode": state.mode_label,
+        "mode": mode_line(result),
         "state": shown,
         "flowchart": result.flowchart.label if result.flowchart else "not placed",
         "clock": clock_line(result),

@@ -278,7 +278,8 @@ def show_logging(messages: list[str], buffered: int = 8192) -> str:
 
 def running_config(sw: Switch, call_home: str = "", extra: str = "", *,
                    service_call_home: bool = True, dns: str = "ip name-server 10.10.20.5",
-                   ntp: str = "ntp server 10.10.20.1", revocation: str = "crl") -> str:
+                   ntp: str = "ntp server 10.10.20.1", revocation: str = "crl",
+                   mgmt_address: str = "ip address 10.10.20.31 255.255.255.0") -> str:
     lines = [
         "Building configuration...", "", "Current configuration : 9817 bytes", "!",
         "! Last configuration change at 10:02:11 UTC Mon Oct 22 2018", "!",
@@ -293,7 +294,7 @@ def running_config(sw: Switch, call_home: str = "", extra: str = "", *,
         "crypto pki trustpoint SLA-TrustPoint", " enrollment pkcs12",
         f" revocation-check {revocation}", "!",
         "license boot level network-advantage addon dna-advantage", "!",
-        "interface GigabitEthernet0/0", " vrf forwarding Mgmt-vrf", " ip address 10.10.20.31 255.255.255.0",
+        "interface GigabitEthernet0/0", " vrf forwarding Mgmt-vrf", f" {mgmt_address}",
         " negotiation auto", "!", "interface GigabitEthernet1/0/1", "!",
         "interface Vlan1", " no ip address", " shutdown", "!",
         *extra.rstrip().split("\n"),

@@ -26,6 +26,15 @@ from .blocks import (
 )
 
 
+def show_call_home_profile(transport: str, addresses: str) -> str:
+    """show call-home profile all with its one profile, CiscoTAC-1, reporting licensing."""
+    return ("Profile Name: CiscoTAC-1\n    Profile status: ACTIVE\n"
+            "    Profile mode: Full Reporting\n"
+            "    Reporting Data: Smart Call Home, Smart Licensing\n"
+            "    Preferred Message Format: xml\n    Message Size Limit: 3145728 Bytes\n"
+            f"    Transport Method: {transport}\n{addresses}")
+
+
 def with_config(config: str, *more: tuple[str, str], key: str = "healthy") -> str:
     return session(SW.hostname, [
         ("show clock", "09:02:11.428 UTC Wed Oct 02 2019\n"),
@@ -50,7 +59,21 @@ def _caveat_examples_1(ex: dict[str, str | bytes]) -> None:
     ex["caveats/dns-in-vrf-with-source.txt"] = with_config(running_config(
         sw, dns="ip name-server vrf Mgmt-vrf 10.10.20.5",
         extra="ip http client source-interface GigabitEthernet0/0"))
+    ex["caveats/licensing-profile-email-only.txt"] = session(sw.hostname, [
+        ("show license status", show_license_status(sw, STATES["scenario-04"])),
+        ("show call-home profile all", show_call_home_profile(
+            "email", "    Email address(es): callhome@cisco.com\n"))])
+    ex["caveats/licensing-profile-http-and-email.txt"] = session(sw.hostname, [
+        ("show license status", show_license_status(sw, STATES["healthy"])),
+        ("show call-home profile all", show_call_home_profile(
+            "http and email", "    Email address(es): callhome@cisco.com\n    HTTP address(es): "
+            "https://tools.cisco.com/its/service/oddce/services/DDCEService\n"))])
     ex["caveats/no-ntp.txt"] = with_config(running_config(sw, ntp=""), key="scenario-03")
+    # A configuration alone (a backup): nothing shows the clock itself.
+    ex["caveats/no-ntp-config-only.txt"] = running_config(sw, ntp="")
+    # No name server configured, the management interface addressed by DHCP.
+    ex["caveats/dns-from-dhcp.txt"] = with_config(running_config(
+        sw, dns="", mgmt_address="ip address dhcp"))
     ex["caveats/calendar-valid-without-ntp.txt"] = with_config(
         running_config(sw, ntp="clock calendar-valid"))
     ex["caveats/crl-check-failing.txt"] = with_config(

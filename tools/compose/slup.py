@@ -87,6 +87,33 @@ def _slup_examples_2(ex: dict[str, str | bytes]) -> None:
     ex["slup/callhome-after-upgrade.txt"] = session(host, [("show license status", slup_status(Slup(
         transport="Callhome", last_ack="<none>", last_push="<none>", trust="<none>",
         account="<none>", virtual_account="<none>", policy=CISCO_DEFAULT_POLICY)))])
+    cpu_head = ("CPU utilization for five seconds: {total}%/2%; one minute: {total}%; five "
+                "minutes: {total}%\n PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   "
+                "5Min TTY Process \n")
+    ex["slup/rum-backlog-cpu.txt"] = session(host, [
+        ("show version | include Version", "Cisco IOS XE Software, Version 17.06.03\n"),
+        ("show processes cpu sorted", cpu_head.format(total=41) + "\n".join([
+            " 611   918273645   412398765       2226 27.91% 26.40% 26.12%   0 SAGetRUMIds      ",
+            " 612   201938475   198273645       1018  6.02%  5.87%  5.91%   0 SAUtilRepSave    ",
+            " 143     8273645     9182736        901  1.11%  0.98%  0.95%   0 IOSD ipc task    "])
+         + "\n")])
+    ex["slup/agent-idle-cpu.txt"] = session(host, [
+        ("show processes cpu sorted", cpu_head.format(total=6) + "\n".join([
+            " 143     8273645     9182736        901  1.11%  0.98%  0.95%   0 IOSD ipc task    ",
+            " 611      918273      412398       2226  0.00%  0.01%  0.00%   0 SAGetRUMIds      "])
+         + "\n")])
+    ex["slup/insufficient-trust-tech-support.txt"] = session(host, [
+        ("show license tech support", slup_tech_support(
+            Slup(last_ack="<none>", last_push="<none>", trust="<none>"), SW17,
+            "Mar 01 09:30:02 2024 UTC", [comm_block("Usage Reporting", 3, 3, "NO REPLY",
+                                                    "Mar 01 09:12:31 2024 UTC")],
+            overall_state="Insufficient trust for direct communication",
+            overall_trust="No ID"))])
+    ex["slup/callhome-first-window.txt"] = session(host, [
+        ("show clock", "09:30:00.000 UTC Thu Feb 1 2024\n"),
+        ("show license status", slup_status(Slup(
+            transport="Callhome", last_ack="<none>", last_push="<none>", trust="<none>",
+            account="<none>", virtual_account="<none>", policy=CISCO_DEFAULT_POLICY)))])
     ex["slup/onprem-down-rev.txt"] = session(host, [
         ("show license status", slup_status(Slup(transport="cslu",
                                                  cslu_address="https://ssm-onprem.corp.example/cslu/v1/pi/ACME-1",

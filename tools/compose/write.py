@@ -9,6 +9,8 @@ import yaml
 
 from .blocks import ROOT
 from .caveats import caveat_examples
+from .classic import classic_examples
+from .consoles import console_examples
 from .legacy import rule_examples
 from .logs import log_examples
 from .pastes import paste_examples
@@ -22,7 +24,7 @@ def targets() -> dict[Path, str | bytes]:
     """Every file the generator owns, and its content."""
     composed: dict[str, str | bytes] = {}
     for category in (rule_examples, slup_examples, caveat_examples, log_examples,
-                     paste_examples):
+                     paste_examples, console_examples, classic_examples):
         composed.update(category())
     uses = yaml.safe_load(USES.read_text(encoding="utf-8"))
     unused = sorted(set(composed) - set(uses))
