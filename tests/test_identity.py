@@ -89,3 +89,12 @@ def test_two_named_switches_without_serials_stay_two(knowledge):
     # Nothing links them: different names, no factory name, no rename, not one console.
     text = _status("SW1") + "SW1#\n" + _status("SW2") + "SW2#\n"
     assert len(_devices(text, knowledge)) == 2
+
+
+def test_a_serial_from_show_inventory_joins_parts(knowledge):
+    inventory = ('SW9#show inventory\nNAME: "Switch 1", DESCR: "C9300-24P"\n'
+                 "PID: C9300-24P         , VID: V02  , SN: FOC9999A0ZZ\n")
+    text = (inventory + "SW9#ssh 10.9.9.9\nPassword:\n\n" + _udi("SW9-new", "FOC9999A0ZZ")
+            + "SW9-new#\n")
+    # A hop was typed, yet both parts show the same serial: one device.
+    assert _devices(text, knowledge) == [("SW9-new", ["SW9"])]

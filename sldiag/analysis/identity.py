@@ -5,7 +5,8 @@ A prompt is only a name, and a device's name changes: a zero-touch run starts as
 and ends as its configured hostname, an engineer types `hostname`, an HA pair's standby
 console prints `<name>-stby`. So, in this order:
 
-1. parts that show the same serial number (show version, show license udi) are one device;
+1. parts that show the same serial number (show version, show license udi, show inventory's
+   chassis) are one device;
 2. parts whose serial numbers differ are two, whatever their prompts;
 3. parts of one prompt name are one device (unless 2.);
 4. a part without a serial joins the device the session was on just before its first
@@ -28,6 +29,9 @@ from ..model.platforms import Identity, identity_rules
 from ..reading.sections import DeviceSections
 
 SERIAL_FACTS = ("version.serial", "udi.sn")
+# show inventory's chassis entries (a stack lists each member's): their serials are the
+# device's too.
+_CHASSIS = re.compile(r"(?i)chassis|^switch\s*\d+$")
 MAX_CONSOLE_SCAN_LINES = 200_000   # lines looked at for a console's boot lines
 
 
@@ -43,6 +47,8 @@ class PartIdentity:
 def part_identity(part: DeviceSections, facts: fm.Facts) -> PartIdentity:
     serials = {str(facts.value(path)).strip().upper() for path in SERIAL_FACTS
                if facts.value(path)}
+    serials |= {str(row.get("serial")).strip().upper() for row in facts.rows("inventory")
+                if row.get("serial") and _CHASSIS.search(str(row.get("name") or ""))}
     names = {str(facts.value(path)).lower() for path in ("config.hostname", "version.hostname")
              if facts.value(path)}
     return PartIdentity(frozenset(serials), part.prompt_hostname, frozenset(names))

@@ -44,25 +44,11 @@ from .lines import (
 )
 from .markers import BarePrompts, Marker, has_residue, marker_of
 from .sections import collection_header, markers_note, wrapped_echo
+from .skipping import BlockSkipper
 
 PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
 # A raw line that starts with a printable character (most lines of an unindented capture).
-# A skipped block (an interface) that holds one of these is kept: an interface in a VRF is
-# one licensing traffic may leave by, and a bundle carries it (parsers/carry.yaml); one
-# addressed by DHCP may be where the name servers come from.
-KEEP_BLOCKS_WITH = (b"vrf forwarding", b"ip address dhcp")
 _FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
-
-
-def _after_a_closed_block(buf: bytes, start: int) -> bool:
-    """Whether the line before ``start`` is a lone "!": the block above it is closed, so
-    leaving out the line at ``start`` changes nothing for a template reading the lines."""
-    if start < 2:
-        return False
-    previous = buf.rfind(b"\n", 0, start - 1)
-    if previous < 0:
-        return False
-    return buf[previous + 1:start - 1].rstrip(b" \t\r") == b"!"
 
 
 class Scanner:
@@ -87,7 +73,7 @@ class Scanner:
         self.header: int | None = None       # the current section's delimiter/prompt line
         self.head_left = 0
         self.preamble_left = PREAMBLE_BYTES
-        self.skip: tuple[re.Pattern[bytes], re.Pattern[bytes]] | None = None
+        self.skip: BlockSkipper | None = None
         self.has_text = False
         self.finder = finder_for(catalog)
         self.limits: list[tuple[int, str]] = []
@@ -99,7 +85,7 @@ class Scanner:
         self.bare_prompts = BarePrompts()
         self.full = False                    # MAX_KEPT_LINES or MAX_KEPT_BYTES reached
         self._reached_at: set[tuple[int, str]] = set()
-        self._skip_patterns: dict[str, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
+        self._skippers: dict[str, BlockSkipper] = {}
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -335,15 +321,10 @@ class Scanner:
         else:
             self.mode, self.head_left = "head", REJECTION_LINES
 
-    def _skip_pattern(self, command: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-        if command not in self._skip_patterns:
-            words = b"|".join(re.escape(w.encode()) for w in self.catalog.skip_children[command])
-            # The whole block: its first line, its children and the "!" closing it (a
-            # million interfaces must not leave two million lines to keep).
-            block = (rb"((?:" + words + rb")[ \t][^\n]*(?:\n[ \t][^\n]*)*"
-                     rb"(?:\n![ \t\r]*(?=\n|\Z))?)")
-            self._skip_patterns[command] = (re.compile(rb"\n" + block), re.compile(block))
-        return self._skip_patterns[command]
+    def _skip_pattern(self, command: str) -> BlockSkipper:
+        if command not in self._skippers:
+            self._skippers[command] = BlockSkipper(self.catalog.skip_children[command])
+        return self._skippers[command]
 
     def _completes_echo(self, index: int, text: str) -> bool:
         """Whether line ``index`` completes the echo of the prompt just before it (a console
@@ -410,38 +391,21 @@ class Scanner:
             if self.header is not None:
                 self.elided.add(self.header)
         elif mode == "config":
-            assert self.skip is not None
-            after_newline, at_start = self.skip
-            cursor = a
-            matches = []
-            if a == 0 or buf[a - 1:a] == b"\n":
-                first = at_start.match(buf, a, b)
-                if first:
-                    matches.append((first.start(1), first.end(1)))
-            matches += [m.span(1) for m in after_newline.finditer(buf, max(a - 1, 0), b)
-                        if m.start(1) >= a]
-            for block_start, block_end in matches:
-                if block_end <= block_start or block_start < cursor:
-                    continue
-                if any(buf.find(words, block_start, block_end) >= 0
-                       for words in KEEP_BLOCKS_WITH):
-                    continue  # an interface licensing depends on: read it
-                if not _after_a_closed_block(buf, block_start):
-                    # Its first line ends the block above it (a template reads it so): kept.
-                    first_end = buf.find(b"\n", block_start, block_end)
-                    if first_end < 0:
-                        continue
-                    block_start = first_end + 1
-                    if block_end <= block_start:
-                        continue
-                self._keep(buf, cursor, block_start, index)
-                index += buf.count(b"\n", cursor, block_start)
-                skipped_to = min(block_end + 1, b)
-                index += buf.count(b"\n", block_start, skipped_to)
-                cursor = skipped_to
-                if self.header is not None:
-                    self.elided.add(self.header)
-            self._keep(buf, cursor, b, index)
+            self._config_region(buf, a, b, index)
+
+    def _config_region(self, buf: bytes, a: int, b: int, index: int) -> None:
+        """A configuration's lines: kept, less the blocks it passes over (skipping.py)."""
+        assert self.skip is not None
+        cursor = a
+        for block_start, block_end in self.skip.skipped(buf, a, b):
+            self._keep(buf, cursor, block_start, index)
+            index += buf.count(b"\n", cursor, block_start)
+            skipped_to = min(block_end + 1, b)
+            index += buf.count(b"\n", block_start, skipped_to)
+            cursor = skipped_to
+            if self.header is not None:
+                self.elided.add(self.header)
+        self._keep(buf, cursor, b, index)
 
     def _keep(self, buf: bytes, a: int, b: int, index: int) -> None:
         if a >= b or self.full:

@@ -1,0 +1,66 @@
+"""Which blocks of a configuration a streaming read passes over unread: the top-level blocks
+the index names (`skip_children_of`: interfaces), less those licensing depends on.
+
+A show tech's configuration is mostly interface blocks no template reads. Leaving them out
+keeps a large read small; what is left out must change nothing a template reads, so a block
+licensing needs (an interface in a VRF, one addressed by DHCP) is kept, and so is the first
+line of a block that ends another block (a template reads that line as the block's end).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# A skipped block (an interface) that holds one of these is kept: an interface in a VRF is
+# one licensing traffic may leave by, and a bundle carries it (parsers/carry.yaml); one
+# addressed by DHCP may be where the name servers come from.
+KEEP_BLOCKS_WITH = (b"vrf forwarding", b"ip address dhcp")
+
+
+class BlockSkipper:
+    """The block patterns of one command's configuration, compiled once."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        alternatives = b"|".join(re.escape(w.encode()) for w in words)
+        # The whole block: its first line, its children and the "!" closing it (a million
+        # interfaces must not leave two million lines to keep).
+        block = (rb"((?:" + alternatives + rb")[ \t][^\n]*(?:\n[ \t][^\n]*)*"
+                 rb"(?:\n![ \t\r]*(?=\n|\Z))?)")
+        self.after_newline = re.compile(rb"\n" + block)
+        self.at_start = re.compile(block)
+
+    def skipped(self, buf: bytes, a: int, b: int) -> Iterator[tuple[int, int]]:
+        """The [start, end) byte spans of ``buf[a:b]`` (whole lines) to pass over, in order."""
+        matches = []
+        if a == 0 or buf[a - 1:a] == b"\n":
+            first = self.at_start.match(buf, a, b)
+            if first:
+                matches.append((first.start(1), first.end(1)))
+        matches += [m.span(1) for m in self.after_newline.finditer(buf, max(a - 1, 0), b)
+                    if m.start(1) >= a]
+        cursor = a
+        for start, end in matches:
+            if end <= start or start < cursor:
+                continue
+            if any(buf.find(words, start, end) >= 0 for words in KEEP_BLOCKS_WITH):
+                continue  # an interface licensing depends on: read it
+            if not _after_a_closed_block(buf, start):
+                # Its first line ends the block above it (a template reads it so): kept.
+                first_end = buf.find(b"\n", start, end)
+                if first_end < 0 or end <= first_end + 1:
+                    continue
+                start = first_end + 1
+            yield start, end
+            cursor = end
+
+
+def _after_a_closed_block(buf: bytes, start: int) -> bool:
+    """Whether the line before ``start`` is a lone "!": the block above it is closed, so
+    leaving out the line at ``start`` changes nothing for a template reading the lines."""
+    if start < 2:
+        return False
+    previous = buf.rfind(b"\n", 0, start - 1)
+    if previous < 0:
+        return False
+    return buf[previous + 1:start - 1].rstrip(b" \t\r") == b"!"
