@@ -19,10 +19,14 @@ CONTRACT = {
         "schema_version": {"const": "1"},
         "devices": {"type": "array", "items": {
             "type": "object",
-            "required": ["hostname", "source", "licensing", "findings"],
+            "required": ["hostname", "also_seen_as", "source", "licensing", "findings", "fix"],
             "properties": {
+                "fix": {"type": "array", "items": {"type": "string"}},
                 "hostname": {"type": ["string", "null"]},
+                "also_seen_as": {"type": "array", "items": {"type": "string"}},
                 "source": {"type": "string"},
+                "clock": {"type": ["object", "null"], "required": ["time", "source", "exact"],
+                          "properties": {"exact": {"type": "boolean"}}},
                 "licensing": {
                     "type": "object",
                     "required": ["mode", "registration_status", "authorization_status",
@@ -30,6 +34,8 @@ CONTRACT = {
                     "properties": {
                         "mode": {"enum": ["smart-licensing", "smart-licensing-using-policy",
                                           "not-smart-licensing", "unknown"]},
+                        "mode_marker": {"type": ["object", "null"],
+                                        "required": ["file", "line", "text"]},
                         "registration_status": {"type": ["string", "null"]},
                         "authorization_status": {"type": ["string", "null"]},
                         "transport": {"type": ["string", "null"], "pattern": "^[a-z0-9 _-]+$"},
@@ -88,8 +94,11 @@ def test_json_values_of_a_failing_switch():
         "mode": "smart-licensing", "registration_status": "REGISTERED",
         "authorization_status": "OUT OF COMPLIANCE", "transport": "callhome",
         "trust_code_installed": None, "last_ack_received": None}
-    # The cause leads (it is what to fix), the scenario follows as its consequence.
-    cause, finding = device["findings"]
+    # The cause leads (it is what to fix), the scenario follows as its consequence; then the
+    # advice for this release (info).
+    cause, finding, *advice = device["findings"]
+    assert sorted(f["id"] for f in advice) == ["sl-release-advisory", "sl-upgrade-to-using-policy"]
+    assert {f["severity"] for f in advice} == {"info"}
     assert (finding["id"], finding["scenario"], finding["severity"]) == (
         "sl-scenario-05-call-home-http-failed", 5, "error")
     texts = [e["text"].strip() for e in finding["evidence"]]
@@ -259,3 +268,29 @@ def test_jobs_give_the_same_report_in_the_same_order(tmp_path):
     text = run_cli("analyze", "--jobs", "2", str(tmp_path)).stdout.decode()
     counts = text.splitlines()[1]  # counts by verdict under the title, then the table
     assert sum(int(n) for n in counts.split()[1::2]) == len(devices)
+
+
+def test_fix_prints_the_configuration_of_each_device(tmp_path):
+    proc = run_cli("fix", "samples/07-waiting-for-reply.bare.txt",
+                   "samples/slup-healthy.bare.txt")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    # One block: the healthy device has nothing to change.
+    assert lines.count("configure terminal") == 1 and lines.count("end") == 1
+    start, end = lines.index("configure terminal"), lines.index("end")
+    assert lines[start + 2:start + 4] == ["crypto pki trustpoint SLA-TrustPoint",
+                                          " revocation-check none"]
+    assert "show license status" in lines[end:]
+    assert "write memory" not in [line.strip() for line in lines]  # saving is left to the user
+    # The JSON report carries the same lines.
+    doc, _ = _json("samples/07-waiting-for-reply.bare.txt")
+    assert doc["devices"][0]["fix"] == lines
+
+
+def test_fix_on_a_healthy_device_and_on_bad_input(tmp_path):
+    proc = run_cli("fix", "samples/slup-healthy.bare.txt")
+    assert proc.returncode == 0 and proc.stdout == b""
+    assert b"no configuration to change in 1 device" in proc.stderr
+    proc = run_cli("fix", str(tmp_path / "missing.txt"))
+    assert proc.returncode == 2
+    assert len(proc.stderr.decode().strip().splitlines()) == 1

@@ -182,8 +182,10 @@ def test_rejected_command_is_recorded_and_skipped(fleet, tmp_path):
     assert not [g for g in result["gaps"] if g.startswith(("license usage", "device identity"))]
     assert "% Invalid input detected" in (tmp_path / "healthy.log").read_text()
     ids = [f["id"] for f in result["devices"][0]["findings"]]
-    # rejected extras cost nothing else than the (info) list of what could not be read
-    assert ids == ["sl-capture-collection-gap", "sl-state-registered-authorized"]
+    # rejected extras cost nothing else than the (info) list of what could not be read (and
+    # a legacy switch's upgrade advice, info too)
+    assert ids == ["sl-capture-collection-gap", "sl-state-registered-authorized",
+                   "sl-upgrade-to-using-policy"]
 
 
 def test_device_that_never_answers_times_out_alone(fleet, tmp_path):

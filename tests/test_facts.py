@@ -129,7 +129,9 @@ def test_corpus_legacy_registered_agrees_with_genie(name, knowledge):
     assert f.value("authorization.status") == "AUTHORIZED"
     assert f.value("authorization.communication_deadline") == datetime(
         2024, 6, 11, 8, 5, 2, tzinfo=UTC)
-    assert [x.rule_id for x in result.findings] == ["sl-state-registered-authorized"]
+    # Healthy, and told what 17.3.2 (Using Policy) will change for it.
+    assert [x.rule_id for x in result.findings] == ["sl-state-registered-authorized",
+                                                    "sl-upgrade-to-using-policy"]
     if "product_information" in expected:
         assert f.value("udi.pid") == expected["product_information"]["udi"]["pid"]
         assert f.value("udi.sn") == expected["product_information"]["udi"]["sn"]

@@ -98,3 +98,9 @@ def test_a_serial_from_show_inventory_joins_parts(knowledge):
             + "SW9-new#\n")
     # A hop was typed, yet both parts show the same serial: one device.
     assert _devices(text, knowledge) == [("SW9-new", ["SW9"])]
+
+
+def test_two_factory_names_are_not_one_device_for_that(knowledge):
+    # "Switch" then "Router": two unconfigured devices, not one renamed.
+    text = _status("Switch") + "Switch#\n" + _status("Router") + "Router#\n"
+    assert len(_devices(text, knowledge)) == 2

@@ -38,6 +38,27 @@ def test_knowledge_base_covers_the_guide():
         assert any("`" in step for step in rule.next_steps), f"{rule.id}: no exact CLI"
 
 
+# The ids of the research notes beside the guide ("B.2 #25", "SLUP scenario S14", "D.2 L10"):
+# maintainers trace a rule to them, users cannot follow them.
+_NOTE_ID = r"(\b[A-E]\.\d|\bS\d{1,2}\b|\bL\d{1,2}\b|#\d{2}|\bnotes\b|\bSLUP\b)"
+
+
+def test_references_users_read_are_public(knowledge):
+    import re
+
+    for rule in _all_rules():
+        shown = [rule.references["guide"], *rule.references.get("documents", [])]
+        for text in shown:
+            assert not re.search(_NOTE_ID, text), f"{rule.id}: {text!r}"
+    # A finding carries what users read, never the research ids.
+    path = RULES / "examples" / "slup-report-backlog"
+    positive = next(path.glob("positive-*.txt"))
+    (result,) = analyse_capture(read_capture(str(positive)), knowledge)
+    finding = next(f for f in result.findings if f.rule_id == "slup-report-backlog")
+    assert "research" not in finding.references
+    assert finding.references["field_notices"] == ["FN72578"]
+
+
 def _visible(line: str) -> str:
     return line.replace("\u00a0", " ").replace("\u200b", "").expandtabs(8)
 
@@ -203,3 +224,155 @@ def test_a_rule_without_examples_beside_it_is_refused(tmp_path):
     assert "zz-sl-scenario-01-product-already-registered.yaml" in str(info.value)
     assert "no negative example in examples/zz-sl-scenario-01-product-already-registered/" \
         in str(info.value)
+
+
+def _dns_vrf_capture(vrf: str) -> str:
+    example = RULES / "examples" / "sl-caveat-dns-vrf" / "positive-dns-in-vrf-only.txt"
+    return example.read_text().replace("Mgmt-vrf", vrf)
+
+
+@pytest.mark.parametrize("vrf", ["OOB", "mgmt_vrf-2", "Mgmt-intf"])
+def test_next_steps_use_the_devices_own_names(tmp_path, knowledge, vrf):
+    capture = tmp_path / "sw.txt"
+    capture.write_text(_dns_vrf_capture(vrf))
+    (result,) = analyse_capture(read_capture(str(capture)), knowledge)
+    finding = next(f for f in result.findings if f.rule_id == "sl-caveat-dns-vrf")
+    steps = "\n".join(finding.next_steps)
+    assert f"`call-home`, `vrf {vrf}`" in steps
+    assert f"`ping vrf {vrf} tools.cisco.com`" in steps
+    assert "Mgmt-vrf" not in steps or vrf == "Mgmt-vrf"
+    assert "<VRF" not in steps
+    # The value is cited where the device printed it.
+    assert any(e["text"] == f"ip name-server vrf {vrf} 10.10.20.5" for e in finding.evidence)
+    # What the capture lacks keeps a placeholder naming the command that shows it.
+    assert "<INTERFACE_IN_THE_VRF, see show ip vrf interfaces>" in steps
+
+
+@pytest.mark.parametrize("vrf", ["a`b", "x<y", "$(reboot)", "name;reload"])
+def test_a_device_name_unfit_to_paste_stays_a_placeholder(tmp_path, knowledge, vrf):
+    capture = tmp_path / "sw.txt"
+    capture.write_text(_dns_vrf_capture(vrf))
+    (result,) = analyse_capture(read_capture(str(capture)), knowledge)
+    finding = next(f for f in result.findings if f.rule_id == "sl-caveat-dns-vrf")
+    steps = "\n".join(finding.next_steps)
+    assert vrf not in steps
+    assert "<VRF, see show vrf>" in steps
+
+
+_SAMPLE_VALUES = {"VRF": "Mgmt-vrf", "DNS_IP": "192.0.2.53", "NTP_SERVER": "192.0.2.123"}
+
+
+def _filled(line: str) -> str:
+    """A fix line as the engineer completes it: the comment marker gone, each placeholder
+    replaced by a value of its kind."""
+    import re
+
+    line = line.replace("! fill in: ", "")
+    return re.sub(r"<([A-Z_]+)(?:, see [^<>]*)?>",
+                  lambda m: "GigabitEthernet0/0" if "INTERFACE" in m[1]
+                  else _SAMPLE_VALUES.get(m[1], "example"), line)
+
+
+def _rules_with_fix():
+    return [r for r in _all_rules() if r.fix]
+
+
+def test_some_rules_carry_a_fix():
+    assert {r.id for r in _rules_with_fix()} >= {
+        "sl-scenario-07-waiting-for-reply", "sl-caveat-dns-vrf", "sl-caveat-no-dns"}
+
+
+@pytest.mark.parametrize("rule", _rules_with_fix(), ids=lambda r: r.id)
+def test_a_fix_reads_back_as_the_configuration_it_means(rule, knowledge, tmp_path):
+    """The configuration a rule writes for a device, read back through sldiag's own reading
+    of show running-config, gives the facts the rule expects: a fix that does not parse as
+    intended (a typo, a line in the wrong mode) fails here."""
+    import re
+
+    from sldiag.render.views import fix_block
+
+    checked = 0
+    for example in rule.positive:
+        (result,) = [r for r in analyse_capture(read_capture(str(example)), knowledge)
+                     if any(f.rule_id == rule.id for f in r.findings)][:1] or [None]
+        if result is None:
+            continue
+        block = fix_block(result)
+        finding = next(f for f in result.findings if f.rule_id == rule.id)
+        if finding.severity == "info":
+            assert block == [] or finding.fix[0] not in block
+            continue
+        start, end = block.index("configure terminal"), block.index("end")
+        # What the engineer fills in, filled in: the whole block must read back.
+        config = [_filled(line) for line in block[start + 1:end]
+                  if not line.lstrip().startswith("!") or "! fill in: " in line]
+        assert config, f"{example.name}: nothing to paste"
+        capture = tmp_path / f"{example.stem}.txt"
+        capture.write_text("SW-FIX#show running-config\nBuilding configuration...\n\n"
+                           "hostname SW-FIX\n!\n" + "\n".join(config) + "\n!\nend\n\nSW-FIX#\n")
+        (parsed,) = analyse_capture(read_capture(str(capture)), knowledge)
+        for path, pattern in rule.fix["expect"].items():
+            value = parsed.facts.value(path)
+            values = value if isinstance(value, list) else [value]
+            assert any(re.search(pattern, str(v)) for v in values if v is not None), (
+                f"{example.name}: {path} read back as {value!r}, not {pattern!r}\n"
+                + "\n".join(config))
+        checked += 1
+    assert checked, f"{rule.id}: no positive example produced a fix to read back"
+
+
+def _literal_prefix(text: str) -> str:
+    return text.split("{", 1)[0][:60]
+
+
+@pytest.mark.parametrize("rule", [r for r in _all_rules()
+                                  if any(s.modes or s.when for s in r.steps)],
+                         ids=lambda r: r.id)
+def test_no_step_is_offered_outside_its_guard(rule, knowledge):
+    """A step guarded by mode, release or platform appears on a device exactly when its guard
+    holds there (checked on every example of the rule, where it fires)."""
+    from sldiag.diagnosing.engine import clock_context
+
+    guarded = [s for s in rule.steps if s.modes or s.when]
+    seen_offered = seen_withheld = 0
+    for example in rule.positive:
+        for result in analyse_capture(read_capture(str(example)), knowledge):
+            finding = next((f for f in result.findings if f.rule_id == rule.id), None)
+            if finding is None:
+                continue
+            ctx = clock_context(result)
+            for step in guarded:
+                holds = (step.modes is None or result.mode in step.modes) and (
+                    step.when is None or step.when.evaluate(ctx).matched)
+                prefix = _literal_prefix(step.text)
+                offered = [s for s in finding.next_steps if s.startswith(prefix)]
+                # Two guarded variants may share a prefix: compare whole texts then.
+                same_prefix = [s for s in guarded if _literal_prefix(s.text) == prefix]
+                if len(same_prefix) == 1:
+                    assert bool(offered) == holds, (example.name, step.text, result.mode)
+                seen_offered += holds
+                seen_withheld += not holds
+    assert seen_offered, f"{rule.id}: no example offers a guarded step"
+
+
+def test_guards_on_release_and_platform(tmp_path, knowledge):
+    """HSECK9 is requested only where it exists; `license smart enable` only where it works."""
+    folder = RULES / "examples" / "slup-authorization-code-failed"
+    positive = next(folder.glob("positive-*.txt"))
+    text = positive.read_text()
+    for pid, hsec in (("C9300X-24Y", True), ("C9300-48P", False), ("ISR4431/K9", True)):
+        capture = tmp_path / f"{pid.replace('/', '_')}.txt"
+        capture.write_text(text.replace("C9300X-24Y", pid))
+        (result,) = analyse_capture(read_capture(str(capture)), knowledge)
+        finding = next(f for f in result.findings if f.rule_id == "slup-authorization-code-failed")
+        steps = "\n".join(finding.next_steps)
+        assert ("add hseck9 all" in steps) is hsec, pid
+        assert ("add <FEATURE> all" in steps) is not hsec, pid
+    disabled = (RULES / "examples" / "sl-state-smart-licensing-disabled" / "positive-disabled.txt")
+    for release, offered in (("16.09.05", True), ("17.06.01", False)):
+        capture = tmp_path / f"disabled-{release}.txt"
+        capture.write_text(f"SW-ACC-12#show version\nCisco IOS XE Software, Version {release}\n"
+                           + disabled.read_text())
+        (result,) = analyse_capture(read_capture(str(capture)), knowledge)
+        steps = "\n".join(s for f in result.findings for s in f.next_steps)
+        assert ("`license smart enable`, `end`" in steps) is offered, release

@@ -11,9 +11,9 @@ console prints `<name>-stby`. So, in this order:
 3. parts of one prompt name are one device (unless 2.);
 4. a part without a serial joins the device the session was on just before its first
    prompt when something links them: that device typed `hostname <its name>`, showed it as
-   its hostname, is its `-stby` standby, one of them still has a factory name, or the capture
-   is one console (it shows the device booting) - unless a command left for another device
-   (ssh, telnet) right before.
+   its hostname, is its `-stby` standby, one of them (not both) still has a factory name, or
+   the capture is one console (it shows the device booting) - unless a command left for
+   another device (ssh, telnet) right before.
 """
 
 from __future__ import annotations
@@ -191,8 +191,8 @@ def _linked(part: DeviceSections, identity: PartIdentity, before: DeviceSections
     suffix = rules.standby_suffix.lower()
     if suffix and (name.endswith(suffix) or previous.endswith(suffix)):
         return True
-    if _is_default(name, rules) or _is_default(previous, rules):
-        return True
+    if _is_default(name, rules) != _is_default(previous, rules):
+        return True  # a factory name and a configured one: the device before and after setup
     return console
 
 

@@ -11,6 +11,7 @@ from ..base.errors import InputError
 from ..diagnosing.derive import derive_facts, hostname_of, licensing_mode, reference_time
 from ..diagnosing.engine import decide_verdict, place_on_flowchart, run_rules
 from ..diagnosing.knowledge import Knowledge
+from ..diagnosing.releases import release_advisories
 from ..diagnosing.state import licensing_state
 from ..model import facts as fm
 from ..model.problems import limit_lines
@@ -67,6 +68,7 @@ def _analyse(capture: Capture, knowledge: Knowledge, sanitizer: Sanitizer | None
         if device.cut is not None:
             gaps += cut_gaps(capture.name, device.cut)
         derive_facts(facts, knowledge.catalog, device.sections)
+        release_advisories(facts, knowledge.advisories)
         mode, marker = licensing_mode(facts, knowledge.modes)
         now = reference_time(facts)
         result = DeviceResult(

@@ -72,6 +72,34 @@ def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
     sys.exit(EXIT_INPUT if analysis.errors else EXIT_OK)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the configuration to this file (atomically).")
+@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+def fix(paths: tuple[str, ...], output: Path | None, encoding: str | None) -> None:
+    """Print, per device, the configuration that fixes the causes found (`configure terminal`
+    ... `end`), then the commands that verify it. Values the capture does not give stay
+    commented placeholders; sldiag never sends configuration to a device.
+
+    Exit status: 0 with or without a fix, 2 when an input is wrong.
+    """
+    from ..analysis.run import analyse_paths
+    from ..render.road import show
+    from ..render.views import fix_block
+
+    analysis = analyse_paths(list(paths), None, encoding, with_text=False)
+    report_problems(analysis.problems.as_dict())
+    if not analysis.results:
+        sys.exit(EXIT_INPUT)
+    blocks = [fix_block(r) for r in analysis.results]
+    text = "\n\n".join("\n".join(block) for block in blocks if block)
+    if not text:
+        tell(f"sldiag fix: no configuration to change in {len(blocks)} device(s)")
+    emit(show(text + "\n" if text else "", "text"), output)
+    sys.exit(EXIT_INPUT if analysis.errors else EXIT_OK)
+
+
 @cli.group()
 def rules() -> None:
     """The knowledge base: list the rules, or test each against its own examples."""

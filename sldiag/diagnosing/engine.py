@@ -4,13 +4,17 @@ TAC guide's flowchart."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model import facts as fm
 from ..model.results import DeviceResult, Finding, Placement
 from .conditions import Context
-from .knowledge import SEVERITY_RANK, Rule, Stage, Verdict
+from .knowledge import SEVERITY_RANK, Rule, Stage, Step, Verdict
 from .messages import render_text
+
+# A value the capture did not give: "<VRF, see show vrf>", "<NTP_SERVER>".
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*[,>]")
 
 
 def run_rules(result: DeviceResult, rules: list[Rule]) -> None:
@@ -76,16 +80,53 @@ def _finding(rule: Rule, result: DeviceResult, ctx: Context) -> Finding | None:
     if extra:  # what proved the device works anyway (or worse) is quoted too
         evidence = _merge_evidence(evidence, _unique_sorted(list(extra)))
     primary = match.evidence[0].evidence() if match.evidence else evidence[0]
-    steps = (render_text(s, result.facts, result.hostname, result.reference_time)
-             for s in rule.next_steps)
+    used: set[str] = set()
+    steps = [render_text(s.text, result.facts, result.hostname, result.reference_time, used)
+             for s in rule.steps if _offered(s, result, ctx)]
+    fix = _fix_lines(rule, result, used)
+    # A device's own name in a step (its VRF, interface, server) is cited like evidence.
+    named: list[fm.Fact | fm.Row] = [
+        fact for path in sorted(used) if (fact := result.facts.get(path)) is not None]
+    if named:
+        evidence = _merge_evidence(evidence, _unique_sorted(named))
     return Finding(
         rule_id=rule.id, rule_version=rule.version, severity=severity,
         scenario=rule.scenario, category=rule.category, title=rule.title, evidence=evidence,
-        explanation=render_text(rule.explanation, result.facts, result.hostname,
-                                result.reference_time),
+        # Prose: the spaces a text's conditional parts leave are one space.
+        explanation=" ".join(render_text(rule.explanation, result.facts, result.hostname,
+                                         result.reference_time).split()),
         # A step whose condition (in its text) does not hold renders empty: left out.
         next_steps=[step for step in steps if step],
-        references=rule.references, primary=primary, calibration=because)
+        # The research-note ids are for maintainers: users read public titles only.
+        references={k: v for k, v in rule.references.items() if k != "research"},
+        primary=primary, calibration=because, fix=fix[0], verify=fix[1])
+
+
+def _offered(step: Step, result: DeviceResult, ctx: Context) -> bool:
+    """A guarded step only where its guard holds (a command the device's mode or release
+    does not have is never suggested)."""
+    if step.modes is not None and result.mode not in step.modes:
+        return False
+    return step.when is None or step.when.evaluate(ctx).matched
+
+
+def _fix_lines(rule: Rule, result: DeviceResult, used: set[str]) -> tuple[list[str], list[str]]:
+    """The rule's configuration for this device, and the commands that verify it. A line
+    whose value the capture lacks keeps its placeholder as a comment: pasting it changes
+    nothing, and says what to fill in."""
+    if not rule.fix:
+        return [], []
+    configure = []
+    for text in rule.fix["configure"]:
+        line = render_text(text, result.facts, result.hostname, result.reference_time, used)
+        if not line:
+            continue
+        indent = " " * (len(text) - len(text.lstrip(" ")))  # the mode the line belongs to
+        configure.append(f"{indent}! fill in: {line}" if _PLACEHOLDER.search(line)
+                         else indent + line)
+    verify = [render_text(t, result.facts, result.hostname, result.reference_time, used)
+              for t in rule.fix["verify"]]
+    return configure, [v for v in verify if v]
 
 
 def _carry_severity_to_causes(findings: list[Finding], kept: dict[str, Finding]) -> None:

@@ -21,12 +21,14 @@ from ..base.resources import data_dir, fingerprint, load_yaml, read_cache, write
 from ..model import facts as fm
 from ..model.catalog import Catalog, load_catalog
 from .conditions import Condition, Where, compile_condition
+from .releases import Advisory
 
 SEVERITIES = ("critical", "error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # Knowledge files in rules/ that are not rules, and the schema definition of each.
 DATA_FILES = {"flowchart.yaml": "flowchart", "modes.yaml": "modes",
-              "verdicts.yaml": "verdicts", "redaction.yaml": "redaction"}
+              "verdicts.yaml": "verdicts", "redaction.yaml": "redaction",
+              "releases.yaml": "releases"}
 EXAMPLES_DIR = "examples"
 _EXAMPLE = re.compile(r"^(?P<kind>positive|negative)-[\w.-]+?(?:\.(?P<severity>critical|error|"
                       r"warning|info))?\.txt$")
@@ -48,6 +50,16 @@ class Example:
     severity: str | None = None   # the severity a positive example's finding must have
 
 
+@dataclass(frozen=True)
+class Step:
+    """A next step, offered only where its guard holds: the licensing modes it applies to,
+    and a condition on the facts (a release, a platform, what the agent supports)."""
+
+    text: str
+    modes: tuple[str, ...] | None = None
+    when: Condition | None = None
+
+
 @dataclass
 class Rule:
     id: str
@@ -59,7 +71,7 @@ class Rule:
     when: Condition
     evidence: list[str]
     explanation: str
-    next_steps: list[str]
+    steps: list[Step]
     references: dict[str, Any]
     supersedes: list[str]
     causes: list[str]
@@ -67,6 +79,12 @@ class Rule:
     modes: list[str] | None
     file: Path
     calibrate: list[Calibration] = field(default_factory=list)
+    fix: dict[str, Any] | None = None  # configure / verify / expect (rules/schema.json)
+
+    @property
+    def next_steps(self) -> list[str]:
+        """The texts of every step, guarded or not."""
+        return [step.text for step in self.steps]
 
     def examples(self) -> list[Example]:
         """The captures in examples/<id>/ beside the rule: ``positive-<name>[.<severity>].txt``
@@ -116,12 +134,14 @@ class Knowledge:
     modes: list[tuple[str, Condition]] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
     mode_labels: dict[str, str] = field(default_factory=dict)
+    advisories: list[Advisory] = field(default_factory=list)
 
     @classmethod
     def load(cls, extra_rule_dirs: list[Path] | None = None) -> Knowledge:
         documents = load_documents(extra_rule_dirs)
         return cls(load_catalog(), documents.rules(), documents.flowchart(),
-                   documents.modes(), documents.verdicts(), documents.mode_labels())
+                   documents.modes(), documents.verdicts(), documents.mode_labels(),
+                   documents.advisories())
 
 
 _SHARED: Knowledge | None = None
@@ -170,6 +190,9 @@ class Documents:
 
     def mode_labels(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in self.data_docs["modes"][1]["labels"].items()}
+
+    def advisories(self) -> list[Advisory]:
+        return [Advisory.from_doc(e) for e in self.data_docs["releases"][1]["advisories"]]
 
     def verdicts(self) -> list[Verdict]:
         path, doc = self.data_docs["verdicts"]
@@ -223,13 +246,24 @@ def _rule(doc: dict[str, Any], file: Path, validate: bool) -> Rule:
         scenario=doc.get("scenario"), category=doc["category"], severity=doc["severity"],
         when=compile_condition(doc["when"], Where(file, "when"), validate=validate),
         evidence=list(doc.get("evidence", [])), explanation=doc["explanation"],
-        next_steps=list(doc["next_steps"]), references=dict(doc["references"]),
+        steps=[_step(s, file, i, validate) for i, s in enumerate(doc["next_steps"])],
+        references=dict(doc["references"]),
         supersedes=list(doc.get("supersedes", [])), causes=list(causes.get("rules", [])),
         settle_with=list(causes.get("settle_with", [])), modes=doc.get("modes"), file=file,
         calibrate=[Calibration(compile_condition(step["when"], Where(file, f"calibrate/{i}/when"),
                                                  validate=validate),
                                step["severity"], step["because"])
-                   for i, step in enumerate(doc.get("calibrate") or [])])
+                   for i, step in enumerate(doc.get("calibrate") or [])],
+        fix=doc.get("fix"))
+
+
+def _step(doc: str | dict[str, Any], file: Path, index: int, validate: bool) -> Step:
+    if isinstance(doc, str):
+        return Step(doc)
+    modes = tuple(doc["modes"]) if doc.get("modes") else None
+    when = (compile_condition(doc["when"], Where(file, f"next_steps/{index}/when"),
+                              validate=validate) if "when" in doc else None)
+    return Step(doc["text"], modes, when)
 
 
 def validate(rule_docs: list[Any], files: list[Path], data_docs: dict[str, Any],
@@ -289,8 +323,12 @@ def _most_specific(errors: list[Any]) -> Any:
 def _check_texts(doc: dict[str, Any], file: Path) -> None:
     for i, step in enumerate(doc.get("calibrate") or []):
         _check_template(step["because"], file, f"calibrate/{i}/because")
-    for i, text in enumerate([doc["explanation"], *doc["next_steps"]]):
+    steps = [s if isinstance(s, str) else s["text"] for s in doc["next_steps"]]
+    for i, text in enumerate([doc["explanation"], *steps]):
         _check_template(text, file, "explanation" if i == 0 else f"next_steps/{i - 1}")
+    for part in ("configure", "verify"):
+        for i, text in enumerate((doc.get("fix") or {}).get(part, [])):
+            _check_template(text, file, f"fix/{part}/{i}")
 
 
 def _check_template(text: str, file: Path, where: str) -> None:

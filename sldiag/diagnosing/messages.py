@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -9,6 +10,34 @@ from typing import Any
 from ..model import facts as fm
 from ..model.results import Clock
 from ..model.values import human
+
+# A name the device printed that may go into a command to paste: an interface, a VRF, an
+# address or host name, a URL. Anything else (spaces, quotes, backticks, control characters,
+# a placeholder the device itself printed) is not offered: the step keeps its placeholder.
+_PASTEABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@%=?&+-]{0,199}")
+_DEVICE_EMPTY = {"none", "<none>", "<empty>", "not configured", "n/a", "unknown"}
+
+
+def pasteable(value: Any, after: str | None = None) -> str | None:
+    """The part of a device value a command can take as it is (the word after ``after``,
+    "vrf" in "vrf Mgmt-vrf 10.1.1.1"), or None."""
+    for item in value if isinstance(value, list) else [value]:
+        if not isinstance(item, str):
+            continue
+        words = item.split()
+        if after is not None:
+            lowered = [w.lower() for w in words]
+            at = lowered.index(after) + 1 if after in lowered else len(words)
+            if at >= len(words):
+                continue
+            text = words[at]
+        elif len(words) == 1:
+            text = words[0]
+        else:
+            continue  # a value of several words is no single name
+        if text.lower() not in _DEVICE_EMPTY and _PASTEABLE.fullmatch(text):
+            return text
+    return None
 
 
 @cache
@@ -27,10 +56,24 @@ def compile_message(text: str) -> Any:
 
 
 def render_text(text: str, facts: fm.Facts, hostname: str | None,
-                clock: Clock | None = None) -> str:
+                clock: Clock | None = None, used: set[str] | None = None) -> str:
+    """A rule text for one device. ``used`` collects the facts whose values went into it
+    (``device(...)``), so the finding cites the lines they came from."""
     if "{{" not in text and "{%" not in text:
         return text.strip()  # most next steps are plain text: no template to compile
     now = clock.when if clock else None
+
+    def device(paths: str, name: str, shown_by: str) -> str:
+        """The device's own name for something (the first of ``paths``, comma-separated,
+        that holds one; ``config.name_servers@vrf``: the word after "vrf" in its value), or
+        a placeholder naming the command that shows it."""
+        for path, _, after in (p.strip().partition("@") for p in paths.split(",")):
+            value = pasteable(facts.value(path), after or None)
+            if value is not None:
+                if used is not None:
+                    used.add(path)
+                return value
+        return f"<{name}, see {shown_by}>"
 
     def fact(path: str, default: str = "unknown") -> str:
         value = facts.value(path)
@@ -51,7 +94,7 @@ def render_text(text: str, facts: fm.Facts, hostname: str | None,
         return str(days)
 
     return compile_message(text).render(
-        hostname=hostname or "<hostname>", fact=fact, days_left=days_left,
+        hostname=hostname or "<hostname>", fact=fact, days_left=days_left, device=device,
         days_since=lambda path: days_left(path).replace("-", "", 1),
         clock_source=clock.describe() if clock else "no clock in the capture",
         reads=lambda: what_was_read(facts)).strip()

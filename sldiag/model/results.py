@@ -53,6 +53,10 @@ class Finding:
     consequences: list[str] = field(default_factory=list)  # ids of findings it explains
     calibration: str | None = None  # why the severity differs from the rule's own
     excerpts: list[Excerpt] = field(default_factory=list)  # cut when a report shows them
+    # The configuration that fixes it on this device (placeholders where the capture lacks a
+    # value) and the commands that verify it.
+    fix: list[str] = field(default_factory=list)
+    verify: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:

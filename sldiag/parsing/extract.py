@@ -187,6 +187,12 @@ def _capture_facts(facts: fm.Facts, device: DeviceSections, lines: Sequence[str]
         facts.set("device.license_commands", fm.Fact(licensing, file, first[0], first[1]))
 
 
+def _shows_nothing(value: str, configured: bool) -> bool:
+    """"<none>" in an output means nothing shown; a configuration's keyword "none"
+    (revocation-check none) is a setting."""
+    return value.strip().lower() in EMPTY_VALUES and not (configured and value.strip())
+
+
 def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
     facts = fm.Facts()
     file = collector.file
@@ -195,11 +201,12 @@ def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
     def gap(raw: _Raw, reason: str) -> None:
         collector.gaps.append(ParseGap(file, raw.line, raw.text, None, reason))
 
-    def convert(kind: str, raw: _Raw, year_hint: int | None, quiet: bool = False) -> Any:
+    def convert(kind: str, raw: _Raw, year_hint: int | None, quiet: bool = False,
+                configured: bool = False) -> Any:
         value = raw.value
         if not isinstance(value, str):
             return value
-        if value.strip().lower() in EMPTY_VALUES:
+        if _shows_nothing(value, configured):
             return None
         try:
             if kind == "datetime":
@@ -226,7 +233,8 @@ def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
     ordered = sorted(scalars.items(), key=lambda kv: kv[0] != "clock.time")
     year_hint: int | None = None
     for path, raw in ordered:
-        value = convert(fm.FACT_KINDS[path], raw, year_hint)
+        value = convert(fm.FACT_KINDS[path], raw, year_hint,
+                        configured=path.startswith("config."))
         if value is None:
             continue
         facts.set(path, fm.Fact(value, file, raw.line, raw.text,

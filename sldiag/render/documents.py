@@ -12,7 +12,7 @@ from ..base.textsafe import json_safe
 from ..model.problems import Problems
 from ..model.results import DeviceResult
 from .road import Shown, assemble
-from .views import clock_json, verdict
+from .views import clock_json, fix_block, verdict
 
 JSON_SCHEMA_VERSION = "1"
 PARSE_SCHEMA_VERSION = "1"
@@ -31,6 +31,7 @@ def report_document(results: list[DeviceResult],
             "verdict": verdict(r),
             "clock": clock_json(r),
             "findings": [f.to_json() for f in r.findings],
+            "fix": fix_block(r),
             "parse_gaps": [g.to_json() for g in r.gaps],
         })
     return {"schema_version": JSON_SCHEMA_VERSION, "sldiag_version": __version__,

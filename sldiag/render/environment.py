@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .road import Shown, show
-from .views import finding_label
+from .views import finding_label, fix_block, further_reading
 
 # The destination of a plain ``{{ value }}`` in each format, and the destinations its filters
 # produce (text the format takes as it is).
@@ -41,6 +41,8 @@ def _filters() -> dict[str, Any]:
     return {
         "prose": lambda v: show(v, "md-prose"),        # Markdown: commands as code spans
         "finding_label": finding_label,
+        "further_reading": further_reading,
+        "fix_block": fix_block,
         "visible": lambda v: show(v, "text"),          # control and bidi characters shown
         "md": lambda v: show(v, "md"),                 # Markdown text, escaped
         "code": lambda v: show(v, "md-code"),          # a code span no text can close

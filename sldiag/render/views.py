@@ -107,6 +107,34 @@ def finding_label(rule_id: str, result: DeviceResult) -> str:
     return rule_id
 
 
+def fix_block(result: DeviceResult) -> list[str]:
+    """One configuration to paste that fixes the causes found (a cause before what it
+    causes), then the commands that verify it. Lines the capture could not fill in are
+    comments naming what to fill in; nothing is saved until the engineer says so."""
+    fixing = sorted((f for f in result.findings if f.fix and f.severity != "info"),
+                    key=lambda f: 0 if f.consequences else 1)
+    if not fixing:
+        return []
+    lines = [f"! {result.hostname or 'unnamed device'}: sldiag's fix, from {result.source}",
+             "configure terminal"]
+    for finding in fixing:
+        lines.append(f"! {finding.label} ({finding.rule_id})")
+        lines.extend(finding.fix)
+        if finding.fix[-1].startswith(" "):
+            lines.append(" exit")  # back to global configuration for the next block
+    lines.append("end")
+    verify = dict.fromkeys(v for f in fixing for v in f.verify)
+    lines += ["! verify:", *verify, "! when it works: write memory"]
+    return lines
+
+
+def further_reading(finding: Finding) -> list[str]:
+    """What a finding cites beside the TAC guide: public documents, field notices, bugs."""
+    refs = finding.references
+    notices = [f"Field Notice {fn}" for fn in refs.get("field_notices", [])]
+    return [*refs.get("documents", []), *notices, *refs.get("bugs", [])]
+
+
 def days_text(days: int | None, at_least: bool = False) -> str:
     if days is None:
         return ""

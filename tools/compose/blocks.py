@@ -679,6 +679,7 @@ class Slup:
     interval: str = "30  days"
     last_push: str = "Jan 10 07:56:12 2024 UTC"
     trust: list[tuple[str, str]] | str = "Jan 09 15:41:02 2024 UTC"
+    identity_check: str | None = None   # "Server Identity Check:" (agents that print it)
 
 
 def slup_transport(sl: Slup) -> str:
@@ -693,6 +694,8 @@ def slup_transport(sl: Slup) -> str:
                       "    Username: <empty>", "    Password: <empty>"]
         else:
             lines += ["  Proxy:", "    Not Configured"]
+        if sl.identity_check is not None:
+            lines.append(f"  Server Identity Check: {sl.identity_check}")
         lines += ["  VRF:", "    Not Configured"]
     return "\n".join(lines)
 

@@ -56,6 +56,10 @@ def _caveat_examples_1(ex: dict[str, str | bytes]) -> None:
     ex["caveats/no-dns.txt"] = with_config(running_config(sw, dns="no ip domain lookup"), key="scenario-05")
     ex["caveats/dns-in-vrf-only.txt"] = with_config(
         running_config(sw, dns="ip name-server vrf Mgmt-vrf 10.10.20.5"), key="scenario-05")
+    # DNS sourced from the management port; the HTTP client is not.
+    ex["caveats/dns-lookup-from-mgmt-port.txt"] = with_config(running_config(
+        sw, dns="ip name-server 10.10.20.5\nip domain lookup source-interface GigabitEthernet0/0"),
+        key="scenario-05")
     ex["caveats/dns-in-vrf-with-source.txt"] = with_config(running_config(
         sw, dns="ip name-server vrf Mgmt-vrf 10.10.20.5",
         extra="ip http client source-interface GigabitEthernet0/0"))
@@ -76,6 +80,10 @@ def _caveat_examples_1(ex: dict[str, str | bytes]) -> None:
         sw, dns="", mgmt_address="ip address dhcp"))
     ex["caveats/calendar-valid-without-ntp.txt"] = with_config(
         running_config(sw, ntp="clock calendar-valid"))
+    ex["caveats/crl-with-fallback.txt"] = with_config(
+        running_config(sw, revocation="crl none"), ("show logging | include PKI", log(
+            "Aug  2 14:34:56.811 UTC", "PKI-3-CRL_FETCH_FAIL",
+            "CRL fetch for trustpoint SLA-TrustPoint failed")))
     ex["caveats/crl-check-failing.txt"] = with_config(
         running_config(sw), ("show logging | include PKI", "\n".join([
             log("Aug  2 14:34:56.811 UTC", "PKI-3-CRL_FETCH_FAIL",
@@ -160,9 +168,28 @@ def _caveat_examples_3(ex: dict[str, str | bytes]) -> None:
         ("show license status", show_license_status(sw, STATES["scenario-04"]))])
 
 
+def _release_examples(ex: dict[str, str | bytes]) -> None:
+    """rules/releases.yaml: a release inside an advisory's range, outside, a whole train."""
+    slup = "Registration Not Applicable/Not Applicable"
+    for name, sw, status in (
+        ("releases/17-6-3-fn72578.txt", Switch("SW-ACC-63", version="17.06.03"), slup),
+        ("releases/c9500-hp-16-12-2.txt", Switch("SW-CORE-01", pid="C9500-32C", version="16.12.02",
+                                                 model_line="C9500 32C", tag_model="C9500"),
+         "REGISTERED/AUTHORIZED"),
+        ("releases/17-9-4a-fixed.txt", Switch("SW-ACC-94", version="17.09.04a"), slup),
+        ("releases/c9300-16-12-2.txt", Switch("SW-ACC-22", version="16.12.02"),
+         "REGISTERED/AUTHORIZED"),
+    ):
+        ex[name] = session(sw.hostname, [("show version", show_version(sw, status))])
+    # A configuration's "version 17.3" is any 17.3 release: not all of them are affected.
+    ex["releases/train-17-3-only.txt"] = session("SW-ACC-73", [(
+        "show running-config | include ^version|^hostname", "version 17.3\nhostname SW-ACC-73")])
+
+
 def caveat_examples() -> dict[str, str | bytes]:
     ex: dict[str, str | bytes] = {}
     _caveat_examples_1(ex)
     _caveat_examples_2(ex)
     _caveat_examples_3(ex)
+    _release_examples(ex)
     return ex

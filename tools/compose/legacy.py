@@ -110,6 +110,15 @@ def _rule_examples_2(ex: dict[str, str | bytes]) -> None:
         authorization_block(STATES["scenario-07"].auth) + "\n\n"
         + log("*Aug  2 14:34:52.102 UTC", "SMART_LIC-3-OUT_OF_COMPLIANCE",
               "One or more entitlements are out of compliance.") + "\n")
+    # The guide's Scenario #8 output on a switch whose trustpoint checks no CRL, with no CRL
+    # error logged: not #7, and #8's advice applies.
+    ex["scenario-08/waiting-for-reply-crl-off.txt"] = session(sw.hostname, [
+        ("show license status", show_license_status(sw, STATES["scenario-07"])),
+        ("show running-config | section crypto pki trustpoint SLA-TrustPoint",
+         "crypto pki trustpoint SLA-TrustPoint\n enrollment pkcs12\n revocation-check none\n"),
+        ("show logging | include SMART_LIC|PKI", log(
+            "*Aug  2 14:34:52.102 UTC", "SMART_LIC-3-OUT_OF_COMPLIANCE",
+            "One or more entitlements are out of compliance."))])
     ex["scenario-08/positive-out-of-compliance.txt"] = legacy_session(
         sw, "scenario-08", "10:15:00.000 UTC Tue Sep 17 2019",
         logs=[log("*Sep 17 08:20:07.404 UTC", "SMART_LIC-3-OUT_OF_COMPLIANCE",

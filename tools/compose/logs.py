@@ -244,6 +244,27 @@ def _log_examples_4(ex: dict[str, str | bytes]) -> None:
             last_push="Feb 27 07:56:12 2023 UTC")))])
 
 
+def _log_examples_5(ex: dict[str, str | bytes]) -> None:
+    # Every SMART_LIC message of failure or warning meaning has its rule (docs/smart-lic-catalogue.md).
+    failed = log("*Oct 14 02:12:40.551 UTC", "SMART_LIC-3-ENTITLEMENT_RENEW_FAILED",
+                 "Entitlement authorization with Cisco licensing cloud failed: Communication "
+                 "message send error")
+    ex["logs/entitlement-renew-failed.txt"] = session(SW.hostname, [
+        ("show logging | include SMART_LIC", failed)])
+    ex["logs/entitlement-renew-failed-then-renewed.txt"] = session(SW.hostname, [
+        ("show logging | include SMART_LIC", "\n".join([failed, log(
+            "*Oct 14 03:12:41.118 UTC", "SMART_LIC-6-AUTH_RENEW_SUCCESS",
+            "Authorization renewal with the Cisco Smart Software Manager or satellite. "
+            "State=Authorized for udi PID:C9300-48P,SN:FOC2224X0AB")]))])
+    removed = log("*Mar  1 09:14:03.551 UTC", "SMART_LIC-6-AUTHORIZATION_REMOVED",
+                  "A licensing authorization code has been removed from PID:C9300X-24Y,SN:FOC2533L1AA")
+    ex["logs/authorization-removed.txt"] = logs(removed)
+    ex["logs/authorization-removed-then-installed.txt"] = logs(removed, log(
+        "*Mar  1 10:02:44.004 UTC", "SMART_LIC-6-AUTHORIZATION_INSTALL_SUCCESS",
+        "A new licensing authorization code was successfully installed on PID:C9300X-24Y,"
+        "SN:FOC2533L1AA"))
+
+
 def log_examples() -> dict[str, str | bytes]:
     """Conditions seen only in logs, calibrations (a failure followed by its success), and
     the remaining layouts of the knowledge base's newer rules."""
@@ -252,4 +273,5 @@ def log_examples() -> dict[str, str | bytes]:
     _log_examples_2(ex)
     _log_examples_3(ex)
     _log_examples_4(ex)
+    _log_examples_5(ex)
     return ex

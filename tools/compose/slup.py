@@ -13,6 +13,7 @@ from .blocks import (
     collected,
     comm_block,
     log,
+    running_config,
     session,
     show_license_status,
     show_version,
@@ -131,6 +132,15 @@ def _slup_examples_2(ex: dict[str, str | bytes]) -> None:
             "*Mar  1 09:01:55.871 UTC", "SMART_LIC-3-TRUST_CODE_INSTALL_FAILED",
             "The install of a new licensing trust code has failed on PID:C9300-24P,SN:FOC2410X1AB: "
             "Trust code already installed."))])
+    # Failed, then forced an hour later: installed, the failure is history.
+    ex["slup/trust-install-failed-then-installed.txt"] = session(host, [
+        ("show logging | include SMART_LIC", "\n".join([log(
+            "*Mar  1 09:01:55.871 UTC", "SMART_LIC-3-TRUST_CODE_INSTALL_FAILED",
+            "The install of a new licensing trust code has failed on PID:C9300-24P,SN:FOC2410X1AB: "
+            "Trust code already installed."), log(
+            "*Mar  1 10:02:13.404 UTC", "SMART_LIC-6-TRUST_CODE_INSTALL_SUCCESS",
+            "A new licensing trust code was successfully installed on PID:C9300-24P,"
+            "SN:FOC2410X1AB.")]))])
     ex["slup/instance-not-valid.txt"] = session(host, [("show license tech support", slup_tech_support(
         Slup(last_ack="Oct 02 10:00:00 2023 UTC", next_ack_deadline="Dec 01 10:00:00 2023 UTC"),
         SW17, now, [comm_block("Trust Establishment", 1, 0, "OK", "Sep 01 10:00:00 2023 UTC"),
@@ -200,6 +210,14 @@ def _slup_examples_4(ex: dict[str, str | bytes]) -> None:
             "*Mar  1 09:14:03.551 UTC", "SMART_LIC-3-AUTHORIZATION_INSTALL_FAILED",
             "The install of a new licensing authorization code has failed on PID:C9300X-24Y,"
             "SN:FOC2533L1AA: The authorization code is for a different product instance."))])
+    ex["slup/authorization-code-failed-then-installed.txt"] = session("SW-DIST-9X", [
+        ("show logging | include SMART_LIC", "\n".join([log(
+            "*Mar  1 09:14:03.551 UTC", "SMART_LIC-3-AUTHORIZATION_INSTALL_FAILED",
+            "The install of a new licensing authorization code has failed on PID:C9300X-24Y,"
+            "SN:FOC2533L1AA: The authorization code is for a different product instance."), log(
+            "*Mar  1 11:40:27.118 UTC", "SMART_LIC-6-AUTHORIZATION_INSTALL_SUCCESS",
+            "A licensing authorization code has been installed for PID:C9300X-24Y,"
+            "SN:FOC2533L1AA.")]))])
     ex["slup/communication-failing-log.txt"] = session(host, [
         ("show license status", slup_status(Slup())),
         ("show logging | include SMART_LIC", log(
@@ -211,10 +229,52 @@ def _slup_examples_4(ex: dict[str, str | bytes]) -> None:
         ("Member: PID:C9300-24P,SN:FOC2410X1AD", "")])))])
 
 
+def _slup_name_examples(ex: dict[str, str | bytes]) -> None:
+    """Using Policy: the name it reports to resolved (DNS, a VRF, a proxy) and trusted."""
+    host = SW17.hostname
+    never = Slup(account="<none>", virtual_account="<none>", last_ack="<none>", last_push="<none>",
+                 trust="<none>", next_ack_deadline="May 29 22:52:03 2024 UTC")
+    smart = "license smart transport smart\nlicense smart url default"
+
+    def capture(config_extra: str, dns: str, status: Slup, *, logs: str = "") -> str:
+        parts = [("show clock", "09:30:02.118 UTC Fri Mar 1 2024\n"),
+                 ("show running-config", running_config(SW17, extra=config_extra, dns=dns)),
+                 ("show license status", slup_status(status))]
+        if logs:
+            parts.append(("show logging | include SMART_LIC", logs))
+        return session(host, parts)
+
+    unresolved = log("*Mar  1 08:01:13.441 UTC", "SMART_LIC-3-COMM_FAILED",
+                     "Communications failure with the Cisco Smart Software Manager (CSSM) : "
+                     "Unable to resolve server hostname/domain name")
+    ex["slup/no-dns-smart.txt"] = capture(smart, "", never, logs=unresolved)
+    ex["slup/no-dns-smart-host-entry.txt"] = capture(
+        smart + "\nip host smartreceiver.cisco.com 146.112.59.25", "", never)
+    ex["slup/no-dns-smart-proxy.txt"] = capture(
+        smart + "\nlicense smart proxy address proxy.corp.example\nlicense smart proxy port 8080", "",
+        Slup(proxy=("proxy.corp.example", "8080")))
+    ex["slup/no-dns-smart-acked.txt"] = capture(smart, "", Slup())
+    in_vrf = "ip name-server vrf Mgmt-vrf 10.10.20.5"
+    ex["slup/dns-in-vrf-no-license-vrf.txt"] = capture(smart, in_vrf, never, logs=unresolved)
+    ex["slup/dns-in-vrf-license-vrf.txt"] = capture(smart + "\nlicense smart vrf Mgmt-vrf", in_vrf, Slup())
+    onprem = "https://10.20.30.41/cslu/v1/pi/ACME-1"
+    cslu = f"license smart transport cslu\nlicense smart url cslu {onprem}"
+    failing = log("*Mar  1 08:01:13.441 UTC", "SMART_LIC-3-COMM_FAILED",
+                  "Communications failure with the Cisco Smart License Utility (CSLU) : "
+                  "Communications failure")
+    ex["slup/onprem-by-ip-identity-check.txt"] = capture(cslu, "ip name-server 10.10.20.5", Slup(
+        transport="cslu", cslu_address=onprem, identity_check="True", last_ack="<none>",
+        last_push="<none>", trust="<none>", account="<none>", virtual_account="<none>"), logs=failing)
+    ex["slup/onprem-by-ip-no-identity-check.txt"] = capture(
+        cslu + "\nno license smart server-identity-check", "ip name-server 10.10.20.5", Slup(
+            transport="cslu", cslu_address=onprem, identity_check="False"))
+
+
 def slup_examples() -> dict[str, str | bytes]:
     ex: dict[str, str | bytes] = {}
     _slup_examples_1(ex)
     _slup_examples_2(ex)
     _slup_examples_3(ex)
     _slup_examples_4(ex)
+    _slup_name_examples(ex)
     return ex
