@@ -19,8 +19,21 @@ CONTRACT = {
         "schema_version": {"const": "1"},
         "devices": {"type": "array", "items": {
             "type": "object",
-            "required": ["hostname", "also_seen_as", "source", "licensing", "findings", "fix"],
+            "required": ["hostname", "also_seen_as", "source", "licensing", "findings", "fix",
+                         "worst_severity", "platform", "release", "serial", "next_deadline"],
             "properties": {
+                "worst_severity": {"enum": ["critical", "error", "warning", "info", None]},
+                "platform": {"type": ["string", "null"]},
+                "release": {"type": ["string", "null"]},
+                "serial": {"type": ["string", "null"]},
+                "next_deadline": {"oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["kind", "date", "days", "at_least"],
+                    "properties": {
+                        "kind": {"enum": ["next_ack", "communication", "registration_expiry",
+                                          "evaluation_end"]},
+                        "date": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T"},
+                        "days": {"type": ["integer", "null"]},
+                        "at_least": {"type": "boolean"}}}]},
                 "fix": {"type": "array", "items": {"type": "string"}},
                 "hostname": {"type": ["string", "null"]},
                 "also_seen_as": {"type": "array", "items": {"type": "string"}},
@@ -220,15 +233,29 @@ def test_offline_path_imports_no_network_libraries():
 
 
 def test_several_devices_start_with_a_summary_table():
-    proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log")
+    proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log",
+                   env={**os.environ, "COLUMNS": "120"})
     lines = proc.stdout.decode().splitlines()
     assert lines[0] == "Smart Licensing diagnosis - sldiag 0.1.0 - 2 devices"
     assert lines[1] == "ERROR 1   OK 1"
-    assert lines[2].split() == ["SEVERITY", "DEVICE", "STATE", "VERDICT"]
+    assert lines[2].split() == ["SEVERITY", "DEVICE", "FILE", "STATE", "VERDICT"]
     # worst first: the broken switch before the healthy one, whatever the file order
-    assert lines[3].split()[:3] == ["ERROR", "SW-ACC-22", "REGISTERED/AUTHORIZATION"]
-    assert "ERROR - Scenario #5" in lines[3]
-    assert lines[4].split()[:3] == ["OK", "SW-ACC-21", "REGISTERED/AUTHORIZED"]
+    assert lines[3].split()[:2] == ["ERROR", "SW-ACC-22"]
+    assert "REGISTERED/AUTHORIZATIO" in lines[3]
+    # the verdict after the SEVERITY column does not say ERROR again
+    assert "  Scenario #5" in lines[3] and "ERROR - " not in lines[3]
+    assert lines[4].split()[:2] == ["OK", "SW-ACC-21"]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_summary_fits_the_terminal_and_tells_files_apart(columns):
+    env = {**os.environ, "COLUMNS": str(columns)}
+    proc = run_cli("analyze", "samples/", env=env)
+    table = proc.stdout.decode().split("\n\n")[0].splitlines()[2:]
+    assert all(len(line) <= columns for line in table)
+    rows = [line for line in table[1:] if "SW-ACC-12" in line]
+    assert len(rows) >= 6 and len(set(rows)) == len(rows)  # one name, told apart by FILE
+    assert ("STATE" in table[0]) is (columns >= 120)
 
 
 def test_own_template(tmp_path):
@@ -294,3 +321,35 @@ def test_fix_on_a_healthy_device_and_on_bad_input(tmp_path):
     proc = run_cli("fix", str(tmp_path / "missing.txt"))
     assert proc.returncode == 2
     assert len(proc.stderr.decode().strip().splitlines()) == 1
+
+
+def test_small_things_a_fleet_user_meets(tmp_path):
+    # One error for a bad encoding, before any file is read.
+    proc = run_cli("analyze", "--encoding", "nope", "samples/")
+    assert proc.returncode == 2 and len(proc.stderr.decode().strip().splitlines()) == 1
+    # UTF-16 without a byte-order mark: refused with the hint that reads it.
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes("SW1#show license status\nSmart Licensing is ENABLED\n".encode("utf-16-le"))
+    proc = run_cli("analyze", str(u16))
+    assert proc.returncode == 2 and b"try --encoding utf-16-le" in proc.stderr
+    assert run_cli("analyze", "--encoding", "utf-16-le", str(u16)).returncode in (0, 1)
+    # --summary where the format has none: refused, not ignored.
+    proc = run_cli("analyze", "--summary", "--format", "json", "samples/")
+    assert proc.returncode == 2 and b"--summary" in proc.stderr
+    # A path given twice (and inside a folder given too) is analysed once.
+    doc, _ = _json("samples/07-waiting-for-reply.bare.txt", "samples/07-waiting-for-reply.bare.txt")
+    assert len(doc["devices"]) == 1
+
+
+def test_rules_show_and_parse_one_command():
+    proc = run_cli("rules", "show", "sl-scenario-07-waiting-for-reply")
+    text = proc.stdout.decode()
+    assert proc.returncode == 0
+    assert "revocation-check none" in text and "fires" in text and "silent" in text
+    assert run_cli("rules", "show", "no-such-rule").returncode == 2
+    proc = run_cli("parse", "--command", "SHOW CLOCK", "samples/03-clock-offset.session.log")
+    (device,) = json.loads(proc.stdout)["devices"]
+    assert list(device["facts"]) == ["clock"] and [c["command"] for c in device["commands"]] == [
+        "show clock"]
+    assert run_cli("parse", "--command", "show nothing", "samples/03-clock-offset.session.log"
+                   ).returncode == 2

@@ -277,6 +277,8 @@ def test_cli_unreachable_device_is_named_and_exit_is_nonzero(fleet, tmp_path):
     assert proc.returncode == 2
     assert b"gone: connection refused" in proc.stderr
     assert b"== sw070  (" in proc.stdout and b"/good.log)" in proc.stdout
+    # The captures went to a temporary folder: said, with how to keep them.
+    assert b"removed when sldiag ends" in proc.stderr and b"--captures DIR" in proc.stderr
 
 
 def test_cli_nornir_config_and_hosts_file(fleet, tmp_path):
@@ -648,7 +650,7 @@ def test_diff_of_two_collections_of_the_same_fleet(fleet, tmp_path):
     devices = json.loads(proc.stdout)["devices"]
     assert sorted(d["hostname"] for d in devices) == ["dg01", "sw000", "sw030"]
     assert {d["status"] for d in devices} == {"unchanged"}
-    assert b"collection.log: sldiag's collection log" in proc.stderr
+    assert b"collection.log" not in proc.stderr  # sldiag's own log: passed over quietly
 
 
 # Characters that could split an argument, start an option, or mean something to a shell or
@@ -740,3 +742,67 @@ def test_a_hosts_file_line_that_is_not_a_host_is_one_line_and_never_used(tmp_pat
     assert [p.split(":", 2)[:2] for p in problems] == [["switches.txt", "1"],
                                                         ["switches.txt", "2"]]
     assert all("is not a DNS name or an IP address" in p for p in problems), problems
+
+
+def test_a_name_that_does_not_resolve_is_said_so():
+    import socket
+
+    import netmiko
+
+    from sldiag.collecting.connection import explain_failure
+
+    try:
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror:  # raised inside the handler, as netmiko does
+            raise netmiko.NetmikoTimeoutException(  # noqa: B904
+                "DNS failure--the hostname you provided was not resolvable in DNS: sw-typo:22")
+    except netmiko.NetmikoTimeoutException as exc:
+        reason = explain_failure(exc)
+    assert reason.startswith("the name does not resolve")
+    assert explain_failure(netmiko.NetmikoTimeoutException("TCP connection to device failed.")
+                           ) == "timeout connecting to the device"
+
+
+def test_an_interrupted_run_records_what_finished(tmp_path, monkeypatch):
+    """Ctrl-C during a fleet run: the devices that finished are in collection.log, the rest
+    are named as interrupted."""
+    from nornir.core.task import Result
+
+    import sldiag.collecting.fleet as fleet_module
+    from sldiag.collecting.connection import CollectOptions
+    from sldiag.collecting.fleet import collection_log, run_fleet
+    from sldiag.collecting.inventory import build_nornir, parse_host
+
+    def fake_collect(task, options):
+        if task.host.name == "sw-b":
+            raise KeyboardInterrupt
+        return Result(host=task.host, result={"capture": "sw-a.log", "rejected": [], "gaps": []})
+
+    monkeypatch.setattr(fleet_module, "collect_licensing", fake_collect)
+    nr = build_nornir(hosts=[parse_host("sw-a"), parse_host("sw-b"), parse_host("sw-c")],
+                      workers=1, username="u", password="p")
+    outcome = run_fleet(nr, CollectOptions(output_dir=tmp_path))
+    assert outcome.interrupted
+    # What finished is recorded (a device already running when Ctrl-C came may finish too).
+    assert "sw-a" in outcome.collected and "sw-b" not in outcome.collected
+    assert outcome.failed["sw-b"].startswith("interrupted")
+    log = collection_log(outcome)
+    assert "sw-a: collected sw-a.log" in log and any("interrupted (Ctrl-C)" in n for n in log)
+
+
+def test_a_password_is_asked_only_for_devices_without_one(monkeypatch):
+    import click
+
+    from sldiag.cli import collect as collect_cli
+    from sldiag.collecting.inventory import build_nornir, parse_host
+
+    asked = []
+    monkeypatch.setattr(click, "prompt", lambda text, **kw: asked.append(text) or "typed")
+    monkeypatch.setattr(collect_cli.sys.stdin, "isatty", lambda: True)
+    nr = build_nornir(hosts=[parse_host("sw-a"), parse_host("sw-b")], username="u", password="inv")
+    collect_cli._ask_missing_passwords(nr)
+    assert asked == []  # the inventory gave one: no prompt
+    nr = build_nornir(hosts=[parse_host("sw-a"), parse_host("sw-b")], username="u")
+    collect_cli._ask_missing_passwords(nr)
+    assert len(asked) == 1 and all(h.password == "typed" for h in nr.inventory.hosts.values())

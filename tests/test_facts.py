@@ -290,3 +290,15 @@ def test_parallel_analyses_do_not_share_parser_state(knowledge):
     with ThreadPoolExecutor(max_workers=16) as pool:
         for name, got in pool.map(run, names):
             assert got == expected[name], name
+
+
+def test_a_refused_command_is_a_fact_not_a_parse_gap(knowledge):
+    from .conftest import analyse_text
+
+    text = ("SW-ACC-41#show license summary\n"
+            "                         ^\n% Invalid input detected at '^' marker.\n\n"
+            "SW-ACC-41#show license status\nSmart Licensing is ENABLED\n\nRegistration:\n"
+            "  Status: UNREGISTERED\n\nSW-ACC-41#\n")
+    (result,) = analyse_text(text, knowledge)
+    assert result.gaps == []
+    assert result.facts.value("device.rejected_license_command") == "show license summary"

@@ -162,7 +162,7 @@ def test_diff_folders_new_gone_and_devices_seen_twice(tmp_path):
     status = {d["hostname"]: d["status"] for d in document["devices"]}
     assert status == {"SW-ACC-12": "changed", "DC1-AGG-01": "gone", "SW-ACC-41": "new"}
     # seen twice after: the later capture (by its clock) is compared, and a note says so
-    assert any("SW-ACC-12" in n and "acc12-new.log (the later capture)" in n
+    assert any("SW-ACC-12" in n and "acc12-new.log (the latest)" in n
                for n in document["notes"]), document["notes"]
     assert proc.returncode == 1  # a new device with an error is something new
 
@@ -207,3 +207,10 @@ def test_diff_and_parse_outputs_are_written_atomically_or_refused_in_one_line(tm
         proc = run_cli(*command, "-o", str(tmp_path / "missing" / "x.json"))
         assert proc.returncode == 2
         assert proc.stderr.decode().count("\n") == 1 and "cannot write" in proc.stderr.decode()
+
+
+def test_diff_of_a_folder_with_itself_says_each_note_once():
+    proc = run_cli("diff", "--format", "json", "samples/", "samples/")
+    notes = json.loads(proc.stdout)["notes"]
+    hosts = [n.split(": ")[1].split(" is in ")[0] for n in notes if " is in " in n]
+    assert len(hosts) == len(set(hosts)) and all(n.startswith("both sides: ") for n in notes)

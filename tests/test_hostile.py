@@ -213,8 +213,8 @@ def test_links_out_of_the_folder_are_skipped_links_inside_are_read(tmp_path):
     (folder / "same.log").symlink_to(folder / "sub" / "sw.log")
     proc = run_cli("analyze", "--format", "json", str(folder))
     document = json.loads(proc.stdout)
-    assert sorted(d["source"] for d in document["devices"]) == [
-        f"{folder}/same.log", f"{folder}/sub/sw.log"]
+    # A link inside the folder is read, once: it is the same file as the one it points to.
+    assert sorted(d["source"] for d in document["devices"]) == [f"{folder}/same.log"]
     assert document["inputs"]["skipped"] == [
         f"{folder}/creds.log: a link to a file outside the folder (not followed)"]
     assert b"SW9" not in proc.stdout
@@ -242,9 +242,10 @@ def test_own_reports_and_notes_in_the_folder_are_skipped(tmp_path):
         f"{folder}/report.md: an sldiag Markdown report",
         f"{folder}/report.txt: an sldiag text report",
     ]
-    # Named explicitly, a file is analysed whatever it holds.
+    # Named explicitly, notes are refused all the same: nothing a device printed (one line).
     proc = run_cli("analyze", "--format", "json", str(folder / "notes.txt"))
-    assert json.loads(proc.stdout)["devices"][0]["verdict"].startswith("NOT DIAGNOSED")
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode().strip().endswith("notes.txt: holds no device output sldiag recognises")
 
 
 NAMES = ["caf\udce9-latin1.log",         # bytes that are not UTF-8

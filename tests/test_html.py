@@ -110,7 +110,9 @@ def test_fleet_dashboard_and_deadline_timeline_in_chromium(tmp_path):
     assert table.index("SW-ACC-41") < table.index("SW-ACC-21")  # ERROR before OK
     # two registered switches (communication deadline, registration expiry), one ACK deadline,
     # one evaluation end (its clock + the evaluation remaining)
-    assert text.count('class="deadline"') == 2 * 2 + 1 + 1
+    assert text.count('<circle class="deadline') == 2 * 2 + 1 + 1
+    # the two passed ones (SW-ACC-22's communication deadline, SW-ACC-41's ACK) are ringed
+    assert text.count('<circle class="deadline overdue"') == 2
     shot = tmp_path / "dashboard.png"
     subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
@@ -137,3 +139,91 @@ def test_fleet_dashboard_and_deadline_timeline_in_chromium(tmp_path):
             if all(abs(p[i] - dark[i]) <= 6 for i in range(3)):
                 columns.setdefault(x, []).append(y)
     assert any(len(ys) >= 60 for ys in columns.values())
+
+
+def _dom(tmp_path, report, fragment: str = "") -> str:
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", report.as_uri() + fragment],
+        capture_output=True, timeout=120)
+    return proc.stdout.decode()
+
+
+def _fleet(tmp_path, count: int):
+    """``count`` captures of switches named SW-0001..., from three samples (a failing legacy
+    switch, an overdue Using-Policy switch, a pair of which one is healthy)."""
+    from .conftest import SAMPLES
+
+    kinds = [("09-data-signature.session.log", "SW-ACC-12"),
+             ("slup-ack-overdue.crlf-more.txt", "SW-ACC-41"),
+             ("state-healthy-and-authorization-expired.two-devices.log", "SW-ACC-21")]
+    folder = tmp_path / "fleet"
+    folder.mkdir()
+    for n in range(count):
+        name, host = kinds[n % len(kinds)]
+        data = (SAMPLES / name).read_bytes().replace(host.encode(), f"SW-{n:04d}".encode())
+        (folder / f"sw-{n:04d}-{name}").write_bytes(data)
+    return folder
+
+
+def test_dashboard_timeline_is_ordered_and_marked(tmp_path):
+    report = _report(tmp_path, "samples")
+    text = report.read_text()
+    rows = re.findall(r'<g class="tl-row( overdue)?" data-class="(\w+)" data-days="(-?\d+)"', text)
+    days = [int(d) for _, _, d in rows]
+    assert days == sorted(days) and days[0] < 0
+    assert all((mark == " overdue") == (int(d) < 0) for mark, _, d in rows)
+    # rows link to their device; devices the timeline cannot place are listed beside it
+    assert re.search(r'<g class="tl-row[^>]*data-device="device-\d+"[^>]*><a href="#device-\d+">', text)
+    assert 'id="undated"' in text and "no licensing output" not in text.split('id="undated"')[1][:50]
+    # details collapsed, dashboard first, dark mode
+    assert text.index('id="fleet"') < text.index('id="timeline"') < text.index('class="device"')
+    assert "<details open><summary><h2>" not in text
+    assert "prefers-color-scheme: dark" in text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_cards_filter_and_sort_from_the_address_in_chromium(tmp_path):
+    report = _report(tmp_path, "samples")
+    # A card is a link to the filtered view: error rows only, in the table and the timeline.
+    assert 'href="#class=error"' in report.read_text()
+    dom = _dom(tmp_path, report, "#class=error")
+    rows = re.findall(r'<tr data-class="(\w+)"([^>]*)>', dom)
+    assert rows and all((klass == "error") != ("hidden" in rest) for klass, rest in rows)
+    timeline = re.findall(r'<g class="tl-row[^"]*" data-class="(\w+)"([^>]*)>', dom)
+    assert timeline and all((klass == "error") != ("display: none" in rest)
+                            for klass, rest in timeline)
+    assert re.search(r'<a class="card error active"', dom)
+    # Text filter and sort by the next-deadline column (index 3), soonest first.
+    dom = _dom(tmp_path, report, "#q=SW-ACC-41&sort=3")
+    visible = re.findall(r'<tr data-class="\w+" data-device="device-\d+">(.*?)</tr>', dom, re.S)
+    assert visible and all("SW-ACC-41" in row for row in visible)
+    order = [int(x) for x in re.findall(r'<tr data-class[^>]*>.*?</td>\s*<td>.*?</td>\s*<td>.*?</td>\s*'
+                                        r'<td data-sort="(-?\d+)"', dom, re.S)]
+    assert order == sorted(order)
+    # A link to a device opens its details.
+    dom = _dom(tmp_path, report, "#device-2")
+    assert re.search(r'<section class="device" id="device-2"[^>]*>\s*<details open="">', dom)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_fleet_of_300_opens_on_its_dashboard(tmp_path):
+    folder = _fleet(tmp_path, 300)
+    report = _report(tmp_path, str(folder))
+    text = report.read_text()
+    assert text.count('<section class="device"') == 300 + 100  # the pair sample is two devices
+    assert text.count('<g class="tl-row') == 400
+    # The page opens on the dashboard: the table and timeline scroll in their own boxes.
+    assert 'class="table-wrap scroll"' in text and 'id="timeline-wrap"' in text
+    shot = tmp_path / "fleet.png"
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1300,16000",
+         f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=180)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", proc.stderr[-300:]
+    import struct
+
+    assert struct.unpack(">II", data[16:24]) == (1300, 16000)

@@ -16,6 +16,7 @@ from sldiag.model import facts as fm
 from sldiag.reading.read import read_whole as read_capture
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
+ROOT_SAMPLES = RULES.parent / "samples"
 
 
 def _all_rules():
@@ -376,3 +377,57 @@ def test_guards_on_release_and_platform(tmp_path, knowledge):
         (result,) = analyse_capture(read_capture(str(capture)), knowledge)
         steps = "\n".join(s for f in result.findings for s in f.next_steps)
         assert ("`license smart enable`, `end`" in steps) is offered, release
+
+
+# Placeholders whose value a capture can hold, and the facts that hold it (the rest, a token,
+# a file name, a new name, cannot come from a capture).
+_DEVICE_VALUES = {
+    "VRF": "transport.vrf, config.license_vrf, config.call_home_vrf, config.name_servers@vrf, "
+           "config.vrfs@only",
+    "INTERFACE": "config.http_client_source_interface, config.call_home_source_interface",
+    "INTERFACE_IN_THE_VRF": "config.domain_lookup@source-interface, "
+                            "config.http_client_source_interface, config.call_home_source_interface",
+    "VRF_INTERFACE": "config.http_client_source_interface, config.call_home_source_interface",
+    "PROXY": "config.license_proxy, transport.proxy_address",
+    "PORT": "transport.proxy_port",
+    "CSLU_IP": "transport.cslu_address@host",
+    "NTP_SERVER": "config.ntp_servers",
+}
+
+
+def _placeholders_the_capture_could_fill(knowledge) -> list[str]:
+    import re
+
+    from sldiag.diagnosing.messages import pasteable
+
+    misses = []
+    for rule in _all_rules():
+        for example in rule.positive:
+            for result in analyse_capture(read_capture(str(example)), knowledge):
+                for finding in result.findings:
+                    for step in [*finding.next_steps, *finding.fix]:
+                        for name in re.findall(r"<([A-Z_]+)[,>]", step):
+                            for spec in _DEVICE_VALUES.get(name, "").split(","):
+                                path, _, after = spec.strip().partition("@")
+                                if path and pasteable(result.facts.value(path), after or None):
+                                    misses.append(f"{example.name}: {finding.rule_id}: <{name}> "
+                                                  f"although {path} holds it")
+    return sorted(set(misses))
+
+
+def test_no_placeholder_where_the_capture_holds_the_value(knowledge):
+    """The issue's figure: next steps that still carry a placeholder when the capture holds
+    the value. Goal: none."""
+    assert _placeholders_the_capture_could_fill(knowledge) == []
+
+
+def test_a_step_shared_by_a_cause_and_its_symptom_is_listed_once(knowledge):
+    """Scenario #3 caused by the untrusted clock: NTP is configured under the cause only."""
+    (result,) = analyse_capture(read_capture(str(ROOT_SAMPLES / "03-clock-offset.session.log")),
+                                knowledge)
+    by_id = {f.rule_id: f for f in result.findings}
+    cause, symptom = by_id["sl-caveat-clock-untrusted"], by_id["sl-scenario-03-clock-offset"]
+    assert symptom.causes == ["sl-caveat-clock-untrusted"]
+    everything = [*cause.next_steps, *symptom.next_steps]
+    assert sum("`ntp server <NTP_SERVER>`" in step for step in everything) == 1
+    assert symptom.next_steps[0].startswith("Cause found: The device clock is not trusted")

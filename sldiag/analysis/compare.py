@@ -78,10 +78,12 @@ def _shown(value: Any) -> Any:
 
 def _latest(results: list[DeviceResult], side: str, notes: list[str]
             ) -> tuple[dict[str, DeviceResult], dict[str, DeviceResult]]:
-    """One result per device on a side (by hostname, else serial): seen twice, the later
-    capture (by its clock, else the later input) wins, and a note says so."""
+    """One result per device on a side (by hostname, else serial): seen more than once, the
+    latest capture (by its clock, else the later input) wins, and one note per device says
+    so."""
     by_name: dict[str, DeviceResult] = {}
     by_serial: dict[str, DeviceResult] = {}
+    seen_in: dict[tuple[int, str], tuple[str, list[str]]] = {}
     for result in results:
         key = (result.hostname or "").lower()
         table, shown = (by_name, result.hostname) if key else (by_serial, serial_of(result))
@@ -90,14 +92,29 @@ def _latest(results: list[DeviceResult], side: str, notes: list[str]
             notes.append(f"{side}: {result.source}: a device with no hostname or serial "
                          "cannot be paired (left out)")
             continue
-        if key in table:
-            kept = _later(table[key], result)
-            notes.append(f"{side}: {shown} is in {table[key].source} and {result.source}: "
-                         f"compared as in {kept.source} (the later capture)")
-            table[key] = kept
-        else:
-            table[key] = result
+        sources = seen_in.setdefault((id(table), key), (shown or key, []))[1]
+        sources.append(result.source)
+        table[key] = _later(table[key], result) if key in table else result
+    for (table_id, key), (shown, sources) in seen_in.items():
+        if len(sources) > 1:
+            kept = (by_name if table_id == id(by_name) else by_serial)[key]
+            listed = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more"
+                                               if len(sources) > 3 else "")
+            notes.append(f"{side}: {shown} is in {len(sources)} captures ({listed}): "
+                         f"compared as in {kept.source} (the latest)")
     return by_name, by_serial
+
+
+def _one_note_per_device(notes: list[str]) -> list[str]:
+    """A note the two sides share (the same folder on both) is said once, for both."""
+    out: list[str] = []
+    for note in notes:
+        side, _, rest = note.partition(": ")
+        if side == "after" and f"before: {rest}" in out:
+            out[out.index(f"before: {rest}")] = f"both sides: {rest}"
+        else:
+            out.append(note)
+    return out
 
 
 def _later(first: DeviceResult, second: DeviceResult) -> DeviceResult:
@@ -140,7 +157,7 @@ def compare(before: list[DeviceResult], after: list[DeviceResult]) -> Diff:
     devices = [_device_diff(old, new) for old, new in paired]
     order = {"changed": 0, "new": 1, "gone": 2, "unchanged": 3}
     devices.sort(key=lambda d: (order[d.status], (d.hostname or "").lower()))
-    return Diff(devices, notes)
+    return Diff(devices, _one_note_per_device(notes))
 
 
 def _device_diff(old: DeviceResult | None, new: DeviceResult | None) -> DeviceDiff:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..base.errors import InputError
@@ -187,13 +189,43 @@ def analyse_one(knowledge: Knowledge, args: Args,
         reason = (f"{item.name}: internal error ({type(exc).__name__}); the other inputs were "
                   "analysed; please report it (SLDIAG_DEBUG=1 shows the traceback)")
         return [], reason, [], None
-    if not item.explicit and not any(holds_device_output(r) for r in results):
+    if not any(holds_device_output(r, capture.lines) for r in results):
+        # Named or met in a folder alike: notes or a README that name commands are no device.
         return [], f"{item.name}: holds no device output sldiag recognises", [], None
     source = dataclasses.replace(found, item=item)
     return results, None, limit_lines(capture.name, capture.limits), source
 
 
-def holds_device_output(result: DeviceResult) -> bool:
-    """Whether a device's part of a capture is device output at all: a prompt or a delimiter,
-    an output recognised by its content, or a fact (a licensing log line)."""
-    return bool(result.outputs) or not result.facts.is_empty()
+def holds_device_output(result: DeviceResult, lines: Sequence[str]) -> bool:
+    """Whether a device's part of a capture is device output at all: a fact read from an
+    output or a log line, or an output with a line that is not prose. Prose is how people
+    write about commands (a README, a mail, notes): sentences, headings, list items."""
+    if not result.facts.is_empty():
+        return True
+    prose = False
+    for output in result.outputs:
+        first = output.line + 1 if output.form == "prompt" else output.line
+        for number in range(first, min(output.last_line, first + _PROSE_SCAN) + 1):
+            text = lines[number - 1] if 0 < number <= len(lines) else ""
+            if not text.strip():
+                continue
+            if not is_prose(text):
+                return True
+            prose = True
+    # Prompts alone are a session that showed nothing yet; prompts amid prose are notes
+    # (the prose may stand before the first prompt, in no output).
+    if not any(output.form == "prompt" for output in result.outputs):
+        return False
+    return not prose and not any(is_prose(lines[i]) for i in range(min(len(lines), _PROSE_SCAN))
+                                 if lines[i].strip())
+
+
+# Enough lines of an output to tell device output from prose (bounded work per output).
+_PROSE_SCAN = 200
+# A sentence (words ending in . ? !), a Markdown heading, list item, quote or code fence.
+_SENTENCE = re.compile(r"^[\s>*#-]*[A-Za-z][\w'’,;:()/`\"-]*(?:\s+[^\s]+){2,}[.?!]\s*$")
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+\S|[-*+]\s+[A-Za-z`]|\d{1,2}[.)]\s+[A-Za-z`]|```|~~~|>\s)")
+
+
+def is_prose(line: str) -> bool:
+    return bool(_MARKUP.match(line) or _SENTENCE.match(line))

@@ -20,9 +20,11 @@ from .common import (
     colour_wanted,
     emit,
     fail,
+    known_encoding,
     redact_classes,
     report_problems,
     same_file,
+    say,
 )
 from .group import cli
 
@@ -43,7 +45,8 @@ from .group import cli
 @click.option("--rules", "rule_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="An extra folder of rule files, added to the shipped ones.")
-@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--encoding", callback=known_encoding,
+              help="Read captures in this encoding instead of UTF-8.")
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
 @click.option("--summary", is_flag=True,
               help="Counts by verdict and one line per device, worst first (text, md).")
@@ -78,9 +81,12 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
     Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 when an input
     or the command line is wrong.
     """
-    from ..render.formats import ReportOptions, needs_text, render
+    from ..render.formats import FORMATS, ReportOptions, needs_text, render
     from ..render.views import worst_severity
 
+    if summary and not FORMATS[fmt].has_summary and template is None:
+        fail(f"--summary: the {fmt} format has no summary form (text and md have one; "
+             f"{fmt} always carries every device)")
     paths, unreachable = _with_collected(paths, fleet, capture_dir, show_secrets)
     if output is not None and any(same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
@@ -131,6 +137,8 @@ def _with_collected(paths: tuple[str, ...], fleet: dict[str, Any], capture_dir: 
 
         folder = Path(tempfile.mkdtemp(prefix="sldiag-captures-"))
         atexit.register(shutil.rmtree, folder, True)  # --captures keeps them
+        say(f"collected into a temporary folder ({folder}), removed when sldiag ends: the "
+            "report cites lines of captures that will be gone; --captures DIR keeps them")
     else:
         folder = capture_dir
     folder.mkdir(parents=True, exist_ok=True)

@@ -98,9 +98,6 @@ def _credentials(fleet: dict[str, Any], need_username: bool
         fail(f"--username: {username_problem(username)}; nothing was connected")
     password = os.environ.get("SLDIAG_PASSWORD")
     secret = os.environ.get("SLDIAG_ENABLE_SECRET")
-    if password is None and sys.stdin.isatty():
-        password = click.prompt("SSH password (empty: take it from the inventory)",
-                                hide_input=True, default="", show_default=False, err=True) or None
     if fleet["ask_enable"] and secret is None:
         secret = click.prompt("Enable secret", hide_input=True, err=True)
     return username, password, secret
@@ -134,6 +131,7 @@ def run_fleet_command(fleet: dict[str, Any], output_dir: Path | None, analyse: b
         fail(str(exc))
     except Exception as exc:  # nornir raises many kinds for a bad inventory
         fail(f"cannot load the inventory ({type(exc).__name__}: {exc})")
+    _ask_missing_passwords(nr)
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)
     outcome = _with_progress(nr, options, run_fleet)
@@ -149,7 +147,22 @@ def run_fleet_command(fleet: dict[str, Any], output_dir: Path | None, analyse: b
         say(f"{name}: {reason}")
     if not nr.inventory.hosts and not outcome.failed:
         fail("no device to collect from")
+    if outcome.interrupted:
+        say("interrupted: collection.log records what finished")
+        sys.exit(130)
     return outcome
+
+
+def _ask_missing_passwords(nr: Any) -> None:
+    """Ask for a password on a terminal only when a device has none (neither the inventory
+    nor SLDIAG_PASSWORD gave one)."""
+    missing = [host for host in nr.inventory.hosts.values() if not host.password]
+    if missing and sys.stdin.isatty():
+        names = ", ".join(h.name for h in missing[:3]) + (" ..." if len(missing) > 3 else "")
+        password = click.prompt(f"SSH password for {len(missing)} device(s) without one "
+                                f"({names})", hide_input=True, err=True)
+        for host in missing:
+            host.password = password
 
 
 def _with_progress(nr: Any, options: Any, run: Any) -> Any:

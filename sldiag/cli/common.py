@@ -64,6 +64,20 @@ def colour_wanted() -> bool:
     return sys.stdout.isatty()
 
 
+def known_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--encoding checked once, before any file is read (not once per file)."""
+    if value is None:
+        return None
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding '{value}' (for example utf-8, latin-1, "
+                                 "utf-16-le)", param_hint="--encoding") from None
+    return value
+
+
 def redact_classes(text: str) -> frozenset[str]:
     from ..sanitizing.rules import OPTIONAL_CLASSES
 

@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from ..base.limits import MAX_FILES_PER_RUN
-from .common import EXIT_INPUT, fail, redact_classes, report_problems, same_file, say, tell
+from .common import (
+    EXIT_INPUT,
+    fail,
+    known_encoding,
+    redact_classes,
+    report_problems,
+    same_file,
+    say,
+    tell,
+)
 from .group import cli
 
 
@@ -22,7 +31,8 @@ from .group import cli
               help="Also replace serials,accounts,hostnames,ips (comma-separated) by placeholders.")
 @click.option("--rules", "rule_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path))
-@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--encoding", callback=known_encoding,
+              help="Read captures in this encoding instead of UTF-8.")
 @click.option("--max-files", type=click.IntRange(1), default=MAX_FILES_PER_RUN,
               show_default=True, help="Files read in one run; the rest are listed, not read.")
 @click.option("--full-captures", is_flag=True,

@@ -9,7 +9,16 @@ from pathlib import Path
 import click
 
 from ..render.formats import DIFF_FORMATS
-from .common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, emit, fail, report_problems, tell
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    emit,
+    fail,
+    known_encoding,
+    report_problems,
+    tell,
+)
 from .group import cli
 
 
@@ -20,7 +29,8 @@ from .group import cli
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the comparison to this file (atomically).")
-@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--encoding", callback=known_encoding,
+              help="Read captures in this encoding instead of UTF-8.")
 def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str | None) -> None:
     """Compare two analyses of the same devices (files, folders, or two `collect` folders):
     findings resolved and appeared, facts changed, devices new or gone.
@@ -53,22 +63,28 @@ def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str |
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON to this file (atomically).")
-@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--encoding", callback=known_encoding,
+              help="Read captures in this encoding instead of UTF-8.")
 @click.option("--show-secrets", is_flag=True,
               help="Keep passwords, keys and tokens in the facts (removed by default).")
+@click.option("--command", "command", metavar="COMMAND",
+              help="Only what this command's outputs gave ('show license status').")
 def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
-          show_secrets: bool) -> None:
+          show_secrets: bool, command: str | None) -> None:
     """Print the structured facts sldiag reads, per device and per command, as JSON (like
     `genie parse`), without the diagnosis. Keys: see the README ("sldiag parse")."""
     from ..analysis.run import analyse_paths
-    from ..render.documents import parse_document, render_json
+    from ..render.documents import output_matches, parse_document, render_json
 
     analysis = analyse_paths(list(paths), None, encoding, show_secrets=show_secrets,
                              with_text=False)
     report_problems(analysis.problems.as_dict())
     if not analysis.results:
         sys.exit(EXIT_INPUT)
-    emit(render_json(parse_document(analysis.results)), output)
+    if command is not None and not any(output_matches(o, command)
+                                       for r in analysis.results for o in r.outputs):
+        fail(f"--command: no output of '{command}' in {', '.join(paths)}")
+    emit(render_json(parse_document(analysis.results, command)), output)
     sys.exit(EXIT_INPUT if analysis.errors else EXIT_OK)
 
 
@@ -76,7 +92,8 @@ def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the configuration to this file (atomically).")
-@click.option("--encoding", help="Read captures in this encoding instead of UTF-8.")
+@click.option("--encoding", callback=known_encoding,
+              help="Read captures in this encoding instead of UTF-8.")
 def fix(paths: tuple[str, ...], output: Path | None, encoding: str | None) -> None:
     """Print, per device, the configuration that fixes the causes found (`configure terminal`
     ... `end`), then the commands that verify it. Values the capture does not give stay
@@ -115,6 +132,39 @@ def rules_list(rule_dirs: tuple[Path, ...]) -> None:
     for rule in load_rules(list(rule_dirs)):
         scenario = f"#{rule.scenario}" if rule.scenario else "-"
         tell(f"{rule.id:<52} {rule.severity:<8} {scenario:<3} {rule.title}", err=False)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path))
+def rules_show(rule_id: str, rule_dirs: tuple[Path, ...]) -> None:
+    """One rule as its file says it, and its examples (ansible-lint style: what fires, what
+    does not)."""
+    from ..diagnosing.knowledge import load_rules
+    from ..render.road import show
+
+    found = [r for r in load_rules(list(rule_dirs)) if r.id == rule_id]
+    if not found:
+        fail(f"{rule_id}: no such rule (sldiag rules list shows them)")
+    rule = found[0]
+    lines = [f"{rule.id} (version {rule.version}): {rule.title}",
+             f"  file: {rule.file}", f"  severity: {rule.severity}, category: {rule.category}"
+             + (f", TAC guide scenario #{rule.scenario}" if rule.scenario else ""),
+             f"  modes: {', '.join(rule.modes) if rule.modes else 'all'}",
+             f"  reference: {rule.references.get('guide', '')}"]
+    lines += [f"  also: {d}" for d in rule.references.get("documents", [])]
+    lines.append("  next steps:")
+    for step in rule.steps:
+        guard = " [" + ", ".join(filter(None, [
+            f"modes {', '.join(step.modes)}" if step.modes else "",
+            "when its condition holds" if step.when else ""])) + "]"
+        lines.append(f"    - {step.text}{guard if step.modes or step.when else ''}")
+    if rule.fix:
+        lines += ["  fix:", *(f"    {line}" for line in rule.fix["configure"])]
+    lines.append("  examples:")
+    lines += [f"    {'fires  ' if e.positive else 'silent '} {e.path}" for e in rule.examples()]
+    emit(show("\n".join(lines) + "\n", "text"), None)
 
 
 @rules.command("test")

@@ -151,6 +151,10 @@ def explain_failure(exc: BaseException) -> str:
         match = re.search(r"Pattern not detected: .*?'(.*?)'", text)
         return "timeout waiting for the device to answer" + (
             f" (after {match.group(1)})" if match else "")
+    if ("not resolvable in DNS" in text or "Name or service not known" in text
+            or "nodename nor servname" in text
+            or any(isinstance(e, socket.gaierror) for e in chain)):
+        return "the name does not resolve (DNS: no such host; nothing was sent)"
     if isinstance(exc, (nx.NetmikoTimeoutException, TimeoutError)):
         return "timeout connecting to the device"
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__

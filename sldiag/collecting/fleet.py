@@ -24,6 +24,7 @@ class FleetOutcome:
     failed: dict[str, str] = field(default_factory=dict)                # name -> reason
     left_out: list[str] = field(default_factory=list)  # inventory entries that were unusable
     notes: list[str] = field(default_factory=list)     # options ignored, capture names changed
+    interrupted: bool = False                          # Ctrl-C: what finished is recorded
 
 
 def run_fleet(nr: Any, options: CollectOptions,
@@ -52,29 +53,31 @@ def run_fleet(nr: Any, options: CollectOptions,
     if on_done:
         for name in refused:
             on_done(name, False)
-    processors = [_Progress(on_done)] if on_done else []
-    aggregated = usable.with_processors(processors).run(
-        task=collect_licensing, options=options, name="sldiag collect")
-    for name, multi in sorted(aggregated.items()):
-        if multi.failed:
-            error = next((r.exception for r in multi if r.exception), None)
-            if os.environ.get("SLDIAG_DEBUG") and error is not None:
-                import traceback
-
-                traceback.print_exception(error)
-            outcome.failed[name] = explain_failure(error) if error else "failed"
-        else:
-            outcome.collected[name] = multi[0].result
-    # Close every connection: the threads are done with them.
-    usable.close_connections(on_good=True, on_failed=True)
+    # Each finished device is recorded as it finishes, so an interrupted run still says
+    # (in collection.log) what it collected.
+    processors = [_Progress(on_done, outcome)]
+    try:
+        usable.with_processors(processors).run(
+            task=collect_licensing, options=options, name="sldiag collect")
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        for name in usable.inventory.hosts:
+            if name not in outcome.collected and name not in outcome.failed:
+                outcome.failed[name] = "interrupted before it finished (not collected)"
+    finally:
+        # Close every connection: the threads are done with them.
+        usable.close_connections(on_good=True, on_failed=True)
+    outcome.collected = dict(sorted(outcome.collected.items()))
+    outcome.failed = dict(sorted(outcome.failed.items()))
     return outcome
 
 
 class _Progress:
     """A Nornir processor that reports each finished host (drives the progress bar)."""
 
-    def __init__(self, on_done: Callable[[str, bool], None] | None):
+    def __init__(self, on_done: Callable[[str, bool], None] | None, outcome: FleetOutcome):
         self.on_done = on_done
+        self.outcome = outcome
 
     def task_started(self, task: Any) -> None: ...
     def task_completed(self, task: Any, result: Any) -> None: ...
@@ -83,6 +86,15 @@ class _Progress:
     def subtask_instance_completed(self, task: Any, host: Any, result: Any) -> None: ...
 
     def task_instance_completed(self, task: Any, host: Any, result: Any) -> None:
+        if result.failed:
+            error = next((r.exception for r in result if r.exception), None)
+            if os.environ.get("SLDIAG_DEBUG") and error is not None:
+                import traceback
+
+                traceback.print_exception(error)
+            self.outcome.failed[host.name] = explain_failure(error) if error else "failed"
+        else:
+            self.outcome.collected[host.name] = result[0].result
         if self.on_done:
             self.on_done(host.name, not result.failed)
 
@@ -97,7 +109,9 @@ def collection_log(outcome: FleetOutcome) -> list[str]:
         log += [f"{name}: collection gap: {gap}" for gap in r.get("gaps", [])]
     log += [f"{name}: FAILED: {reason}" for name, reason in outcome.failed.items()]
     return (sorted(log) + [f"left out: {line}" for line in outcome.left_out]
-            + [f"note: {note}" for note in outcome.notes])
+            + [f"note: {note}" for note in outcome.notes]
+            + (["note: the run was interrupted (Ctrl-C); the devices above that finished "
+                "are recorded"] if outcome.interrupted else []))
 
 
 def write_collection_log(folder: Path, outcome: FleetOutcome) -> None:

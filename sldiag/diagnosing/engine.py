@@ -202,7 +202,9 @@ def place_on_flowchart(result: DeviceResult, stages: list[Stage]) -> None:
 
 def _attach_causes(finding: Finding, rule: Rule, fired: dict[str, Finding],
                    facts: fm.Facts) -> None:
-    """Put the fix of each cause found first, quoting its line; or say what would settle it."""
+    """Name each cause found first, quoting its line (its steps stay under it: a step the
+    cause and this finding share is listed once, under the cause); or say what would settle
+    it."""
     if not rule.causes:
         return
     found = [fired[c] for c in rule.causes if c in fired]
@@ -210,8 +212,11 @@ def _attach_causes(finding: Finding, rule: Rule, fired: dict[str, Finding],
     for cause in found:
         where = cause.primary or cause.evidence[0]
         steps.append(f"Cause found: {cause.title} ({where['file']}:{where['line']}: "
-                     f"`{where['text'].strip()}`). {cause.next_steps[0]}")
+                     f"`{where['text'].strip()}`); fix it first, with the steps given for it.")
         finding.evidence = _merge_evidence(finding.evidence, cause.evidence)
+    given = {c for cause in found for step in cause.next_steps for c in _commands(step)}
+    finding.next_steps = [step for step in finding.next_steps
+                          if not (_commands(step) and _commands(step) <= given)]
     finding.causes = [c.rule_id for c in found]
     captured = set(facts.value("device.commands") or [])
     if not found and not captured.intersection(_base_commands(rule.settle_with)):
@@ -219,6 +224,17 @@ def _attach_causes(finding: Finding, rule: Rule, fired: dict[str, Finding],
         steps.append(f"The capture does not show the configuration that would explain this; "
                      f"collect {commands} and analyse again.")
     finding.next_steps = steps + finding.next_steps
+
+
+# Commands every configuration step wraps around; they do not make two steps different.
+_FRAMING = {"configure terminal", "end", "write memory", "exit"}
+_CODE_SPAN = re.compile(r"`([^`\n]{1,300})`")
+
+
+def _commands(step: str) -> set[str]:
+    """The commands a step gives (its code spans), framing aside: a step whose commands a
+    cause's steps all give already is that cause's step again."""
+    return {" ".join(c.split()) for c in _CODE_SPAN.findall(step)} - _FRAMING
 
 
 def _base_commands(commands: list[str]) -> set[str]:

@@ -20,12 +20,17 @@ _DEVICE_EMPTY = {"none", "<none>", "<empty>", "not configured", "n/a", "unknown"
 
 def pasteable(value: Any, after: str | None = None) -> str | None:
     """The part of a device value a command can take as it is (the word after ``after``,
-    "vrf" in "vrf Mgmt-vrf 10.1.1.1"), or None."""
+    "vrf" in "vrf Mgmt-vrf 10.1.1.1"; ``after="host"``: a URL's host; ``after="only"``: the
+    single value of a list), or None."""
+    if after == "only":  # the one value of a list ("vrf definition" when there is one)
+        return pasteable(value[0]) if isinstance(value, list) and len(value) == 1 else None
     for item in value if isinstance(value, list) else [value]:
         if not isinstance(item, str):
             continue
         words = item.split()
-        if after is not None:
+        if after == "host":  # the host of a URL: "https://10.1.1.5:8182/cslu/v1/pi"
+            text = _url_host(item)
+        elif after is not None:
             lowered = [w.lower() for w in words]
             at = lowered.index(after) + 1 if after in lowered else len(words)
             if at >= len(words):
@@ -38,6 +43,15 @@ def pasteable(value: Any, after: str | None = None) -> str | None:
         if text.lower() not in _DEVICE_EMPTY and _PASTEABLE.fullmatch(text):
             return text
     return None
+
+
+def _url_host(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(text.strip()[:2048]).hostname or ""
+    except ValueError:  # a malformed port or bracket: no host to offer
+        return ""
 
 
 @cache

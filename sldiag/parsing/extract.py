@@ -125,8 +125,8 @@ def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog
     ``headers`` are the capture's exec timestamp lines (their clock readings)."""
     collector = _Collector(device.file)
     for section in device.sections:
-        if section.command is None:
-            continue
+        if section.command is None or refusal(section) is not None:
+            continue  # a refused command printed no output to read (it is a fact, no gap)
         for spec in catalog.templates_for.get(section.command, []):
             collector.take(spec, section.lines, section.command)
     numbered = device.numbered_lines(lines)
@@ -145,6 +145,12 @@ def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog
     return facts, collector.gaps
 
 
+def refusal(section: Any) -> tuple[int, str] | None:
+    """The line where the switch refused the command ("% Invalid input detected"), if it did."""
+    return next(((n, t) for n, t in section.lines[:REJECTION_LINES]
+                 if REJECTED_OUTPUT.match(t)), None)
+
+
 def _capture_facts(facts: fm.Facts, device: DeviceSections, lines: Sequence[str],
                    catalog: Catalog) -> None:
     """Facts about the capture itself: its first line, the commands it answered, a
@@ -155,8 +161,7 @@ def _capture_facts(facts: fm.Facts, device: DeviceSections, lines: Sequence[str]
     for section in device.sections:
         if section.command is None:
             continue
-        rejection = next(((n, t) for n, t in section.lines[:REJECTION_LINES]
-                          if REJECTED_OUTPUT.match(t)), None)
+        rejection = refusal(section)
         if rejection is None:
             answered.add(section.command)
         elif section.command in catalog.licensing:

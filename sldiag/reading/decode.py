@@ -148,6 +148,21 @@ def _check_path(path: str) -> None:
         raise InputError(f"{path}: permission denied") from None
 
 
+def binary_message(name: str, head: bytes) -> str:
+    """Why a file is refused as binary, with a hint when it is text in UTF-16 without a
+    byte-order mark (every other byte NUL: what some Windows tools save)."""
+    sample = head[:4096]
+    if len(sample) >= 16:
+        odd, even = sample[1::2], sample[0::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return (f"{name}: binary file, not a text capture (it looks like UTF-16 without a "
+                    "byte-order mark: try --encoding utf-16-le)")
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return (f"{name}: binary file, not a text capture (it looks like UTF-16 without a "
+                    "byte-order mark: try --encoding utf-16-be)")
+    return f"{name}: binary file, not a text capture"
+
+
 def decode_text(name: str, data: bytes, encoding: str | None) -> tuple[str, Undecodable]:
     if encoding:
         try:
@@ -164,7 +179,7 @@ def decode_text(name: str, data: bytes, encoding: str | None) -> tuple[str, Unde
     if data.startswith(UTF8_BOM):
         data = data[3:]
     if looks_binary(data):
-        raise InputError(f"{name}: binary file, not a text capture")
+        raise InputError(binary_message(name, data))
     bad = Undecodable()
     text = decode_utf8_lenient(data, bad)
     bad.check(name, data.count(b"\n") + (0 if data.endswith(b"\n") else 1))

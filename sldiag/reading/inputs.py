@@ -13,10 +13,18 @@ from pathlib import Path
 from ..base.errors import InputError
 from ..base.limits import MAX_FOLDER_DEPTH
 from ..base.textsafe import display_name
+from .archives import archive_members, is_archive_name
 
-# Files found while walking a directory that are obviously not captures.
-SKIPPED_SUFFIXES = {".zip", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tar", ".tgz", ".bz2",
-                    ".xz", ".7z", ".exe", ".bin", ".pyc", ".so", ".dll", ".docx", ".xlsx"}
+# Files found while walking a directory that are obviously not captures: named as skipped,
+# never read. (Archives of captures are read: reading/archives.py.)
+SKIPPED_SUFFIXES = {".pdf": "a PDF document", ".png": "a picture", ".jpg": "a picture",
+                    ".jpeg": "a picture", ".gif": "a picture", ".bz2": "a bzip2 archive",
+                    ".xz": "an xz archive", ".7z": "a 7-Zip archive", ".rar": "a RAR archive",
+                    ".exe": "a program", ".bin": "a binary image", ".pyc": "compiled Python",
+                    ".so": "a library", ".dll": "a library", ".docx": "a Word document",
+                    ".xlsx": "an Excel workbook", ".pptx": "a PowerPoint document",
+                    ".pcap": "a packet capture", ".pcapng": "a packet capture"}
+COLLECTION_LOG = "collection.log"
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,35 @@ def iter_input_paths(args: list[str]) -> Iterator[InputFile]:
                 yield item
             if not found:
                 raise InputError(f"{display_name(arg)}: directory holds no capture files")
+        elif is_archive_name(arg) and path.is_file():
+            yield from _archive(arg, display_name(arg), explicit=True)
         else:
             yield InputFile(arg, display_name(arg), True)
+
+
+def _archive(path: str, shown: str, explicit: bool) -> Iterator[InputFile]:
+    """An archive's members, each as a file met in a folder (skipped ones with their
+    reason). An archive that cannot be opened, or holds no capture, is an error when named
+    and a skipped input when met in a folder."""
+    found = False
+    try:
+        for member in archive_members(path, shown):
+            kind = SKIPPED_SUFFIXES.get(Path(member.name).suffix.lower())
+            if member.path is None:
+                yield InputFile("", member.name, False, member.skipped)
+            elif kind is not None:
+                yield InputFile("", member.name, False, f"{kind}, not a capture (not read)")
+            else:
+                found = True
+                yield InputFile(member.path, member.name, False)
+    except (ValueError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({exc.strerror})"
+        if explicit:
+            raise InputError(f"{shown}: {reason}") from None
+        yield InputFile(path, shown, False, reason)
+        return
+    if not found and explicit:
+        raise InputError(f"{shown}: archive holds no capture files")
 
 
 def _walk(top: Path) -> Iterator[InputFile]:
@@ -93,9 +128,25 @@ def _walk(top: Path) -> Iterator[InputFile]:
                 if not entry.is_symlink():
                     folders.append(Path(entry.path))
                 continue
-            if Path(entry.name).suffix.lower() not in SKIPPED_SUFFIXES:
+            kind = SKIPPED_SUFFIXES.get(Path(entry.name).suffix.lower())
+            if kind is not None:
+                yield InputFile(entry.path, display_name(entry.path), False,
+                                f"{kind}, not a capture (not read)")
+            elif entry.name == COLLECTION_LOG and _is_collection_log(entry.path):
+                continue  # sldiag's own log of a collect run: not an input, not a problem
+            elif is_archive_name(entry.name) and not entry.is_symlink():
+                yield from _archive(entry.path, display_name(entry.path), explicit=False)
+            else:
                 yield _file_in(Path(entry.path), root)
         stack.extend((sub, depth + 1) for sub in reversed(folders))
+
+
+def _is_collection_log(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(64).startswith(b"# sldiag collection log")
+    except OSError:
+        return False
 
 
 def _file_in(path: Path, root: Path) -> InputFile:
@@ -157,9 +208,16 @@ def iter_inputs(paths: list[str], errors: list[str], limits: list[str],
     of them; a path that cannot be walked becomes a line of ``errors``, the files past the
     limit one line of ``limits``."""
     count = 0
+    seen: set[str] = set()
     for path in paths:
         try:
             for item in iter_input_paths([path]):
+                if item.skipped is None and item.name != STDIN_NAME:
+                    # A file given twice (or inside a folder given too) is read once.
+                    key = os.path.realpath(item.path)
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 if item.skipped is None:
                     count += 1
                     if count > max_files:

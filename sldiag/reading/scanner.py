@@ -25,6 +25,7 @@ from .decode import (
     UTF8_BOM,
     ByteStream,
     Undecodable,
+    binary_message,
     decode_error,
     decode_utf8_lenient,
     looks_binary,
@@ -93,7 +94,7 @@ class Scanner:
         if head.startswith(UTF8_BOM) and self.encoding is None:
             head = head[len(UTF8_BOM):]
         if self.encoding is None and looks_binary(head):
-            raise InputError(f"{self.name}: binary file, not a text capture")
+            raise InputError(binary_message(self.name, head))
         self.indent = self._head_indent(head)
         first_line = head[:head.find(b"\n")] if b"\n" in head else head
         # Cleaned as a whole read cleans it (residue in it must not hide or forge a header).

@@ -12,7 +12,7 @@ from ..base.textsafe import json_safe
 from ..model.problems import Problems
 from ..model.results import DeviceResult
 from .road import Shown, assemble
-from .views import clock_json, fix_block, verdict
+from .views import clock_json, fix_block, identity_json, verdict
 
 JSON_SCHEMA_VERSION = "1"
 PARSE_SCHEMA_VERSION = "1"
@@ -29,6 +29,7 @@ def report_document(results: list[DeviceResult],
             "licensing": r.licensing_json(),
             "flowchart": r.flowchart_json(),
             "verdict": verdict(r),
+            **identity_json(r),
             "clock": clock_json(r),
             "findings": [f.to_json() for f in r.findings],
             "fix": fix_block(r),
@@ -38,19 +39,25 @@ def report_document(results: list[DeviceResult],
             "devices": devices, "inputs": (problems or Problems()).as_dict()}
 
 
-def parse_document(results: list[DeviceResult]) -> dict[str, Any]:
+def parse_document(results: list[DeviceResult], command: str | None = None) -> dict[str, Any]:
     """`sldiag parse`: the facts of each device, and which command output each came from.
 
     ``devices[]``: ``hostname``, ``source``, ``mode``, ``facts`` (group -> name -> {value,
     raw, file, line, text}, only the facts the capture showed), ``rows`` (collection -> rows,
     each its fields and file/line/text), ``commands`` (each output read: ``command`` as
     sldiag knows it or null, ``typed``, ``line``, ``form``, ``facts`` read from it, ``rows``
-    counted per collection) and ``parse_gaps``."""
+    counted per collection) and ``parse_gaps``. With ``command``, only what that command's
+    outputs gave (its canonical name or as typed, in any case)."""
     return {"schema_version": PARSE_SCHEMA_VERSION, "sldiag_version": __version__,
-            "devices": [_parsed_device(r) for r in results]}
+            "devices": [_parsed_device(r, command) for r in results]}
 
 
-def _parsed_device(r: DeviceResult) -> dict[str, Any]:
+def output_matches(output: Any, command: str) -> bool:
+    wanted = " ".join(command.lower().split())
+    return wanted in {(output.command or "").lower(), " ".join(output.typed.lower().split())}
+
+
+def _parsed_device(r: DeviceResult, command: str | None = None) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     rows: dict[str, Any] = {}
     located: list[tuple[int, str, str]] = []   # (line, kind, name)
@@ -65,8 +72,19 @@ def _parsed_device(r: DeviceResult) -> dict[str, Any]:
             facts[group] = shown
             located += [(fact["line"], "fact", f"{group}.{name}")
                         for name, fact in shown.items() if fact["file"] == r.source]
+    outputs = [o for o in r.outputs if command is None or output_matches(o, command)]
+    if command is not None:
+        ranges = [(o.line, o.last_line) for o in outputs]
+        kept = {name for line, kind, name in located
+                if kind == "fact" and any(a <= line <= b for a, b in ranges)}
+        facts = {group: {name: fact for name, fact in fields.items() if f"{group}.{name}" in kept}
+                 for group, fields in facts.items()}
+        facts = {group: fields for group, fields in facts.items() if fields}
+        rows = {name: [row for row in found if any(a <= row["line"] <= b for a, b in ranges)]
+                for name, found in rows.items()}
+        rows = {name: found for name, found in rows.items() if found}
     commands = []
-    for output in r.outputs:
+    for output in outputs:
         inside = [(kind, name) for line, kind, name in located
                   if output.line <= line <= output.last_line]
         counted: dict[str, int] = {}

@@ -56,6 +56,13 @@ def _json_report(results: list[DeviceResult], problems: Problems,
     return render_json(report_document(results, problems))
 
 
+def _openmetrics_report(results: list[DeviceResult], problems: Problems,
+                        options: ReportOptions) -> Shown:
+    from .metrics import render_openmetrics
+
+    return render_openmetrics(results, problems)
+
+
 def _diff(fmt: str) -> Callable[[Any], Shown]:
     def render(diff: Any) -> Shown:
         from .diff import render_diff
@@ -73,6 +80,8 @@ FORMATS: dict[str, Format] = {
                    has_summary=False, extension="html"),
     "json": Format("json", "json", _json_report, needs_text=False, has_summary=False,
                    diff=_diff("json"), extension="json"),
+    "openmetrics": Format("openmetrics", "openmetrics", _openmetrics_report, needs_text=False,
+                          has_summary=False, extension="prom"),
 }
 REPORT_FORMATS = tuple(FORMATS)
 DIFF_FORMATS = tuple(name for name, f in FORMATS.items() if f.diff is not None)
@@ -114,7 +123,7 @@ def render_template(results: list[DeviceResult], problems: Problems, options: Re
     format's values are; a user's template with --format json escapes as text does)."""
     from .documents import report_document
     from .environment import environment
-    from .timeline import timeline_svg
+    from .timeline import timeline_svg, undated
 
     escaping = "text" if fmt == "json" else fmt
     if options.template is not None:
@@ -133,7 +142,8 @@ def render_template(results: list[DeviceResult], problems: Problems, options: Re
         summary_only=options.summary_only,
         paint=_painter(options.colour and escaping == "text"),
         summary_table=lambda rs: views.summary_table(rs, options.width),
-        timeline=timeline_svg, verbose=options.verbose, summary_rows=views.summary_rows,
+        timeline=timeline_svg, undated=undated, verbose=options.verbose,
+        summary_rows=views.summary_rows,
         summary_of=views.summary_of, excerpts=views.excerpts, step_parts=views.step_parts,
         prose_parts=prose_parts, facts_table=views.facts_table,
         raw_sections=views.raw_sections,

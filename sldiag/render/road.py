@@ -48,6 +48,12 @@ def _md_verbatim(value: str) -> str:
     return textsafe.visible(value)
 
 
+def _label_value(value: str) -> str:
+    """An OpenMetrics label value: controls shown, then backslash, quote and newline escaped."""
+    shown = textsafe.visible(value)
+    return shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
 def _json_string(value: str) -> str:
     return textsafe.json_safe(json.dumps(value, ensure_ascii=False))
 
@@ -58,7 +64,8 @@ def _json_string(value: str) -> str:
 # table cell; "md-code": a code span; "md-verbatim": a line inside a code block; "md-prose":
 # a sentence whose `commands` and <PLACEHOLDERS> become code spans; "html": HTML text or an
 # attribute; "json": a JSON string literal; "capture": a line of a capture file (sanitised
-# already; controls are kept as the device printed them, but never a line break).
+# already; controls are kept as the device printed them, but never a line break);
+# "openmetrics": a label value of the OpenMetrics text format.
 ESCAPES: dict[str, Callable[[str], str]] = {
     "text": textsafe.visible,
     "line": textsafe.display_name,
@@ -69,6 +76,7 @@ ESCAPES: dict[str, Callable[[str], str]] = {
     "html": textsafe.html_text,
     "json": _json_string,
     "capture": lambda v: v.replace("\r", "").replace("\n", " "),
+    "openmetrics": lambda v: _label_value(v),
 }
 
 

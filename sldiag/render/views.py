@@ -4,6 +4,7 @@ summary table fitted to a terminal. The formats only decide how it looks."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,33 @@ def worst_severity(results: list[DeviceResult]) -> str | None:
 
 def verdict(result: DeviceResult) -> str:
     return result.verdict or "OK: no problem found"
+
+
+# Deadlines by a name scripts can switch on.
+DEADLINE_KINDS = {"next ACK deadline": "next_ack", "communication deadline": "communication",
+                  "registration expires": "registration_expiry",
+                  "evaluation ends": "evaluation_end"}
+
+
+def next_deadline_json(result: DeviceResult) -> dict[str, Any] | None:
+    """The soonest dated deadline (passed ones too: negative days), or None."""
+    soonest = result.state.deadlines[0] if result.state.deadlines else None
+    if soonest is None:
+        return None
+    return {"kind": DEADLINE_KINDS.get(soonest.what, soonest.what),
+            "date": soonest.when.isoformat(), "days": soonest.days,
+            "at_least": soonest.at_least}
+
+
+def identity_json(result: DeviceResult) -> dict[str, Any]:
+    """What scripts group devices by, without parsing the verdict."""
+    facts = result.facts
+    worst = result.findings[0].severity if result.findings else None
+    return {"worst_severity": worst,
+            "platform": facts.value("version.platform") or facts.value("udi.pid"),
+            "release": facts.value("version.software"),
+            "serial": facts.value("version.serial") or facts.value("udi.sn"),
+            "next_deadline": next_deadline_json(result)}
 
 
 def clock_json(result: DeviceResult) -> dict[str, Any] | None:
@@ -254,25 +282,55 @@ def report_width() -> int:
 
 
 def summary_table(results: list[DeviceResult], width: int | None = None) -> list[str]:
-    """One line per device, worst first (SEVERITY, DEVICE, STATE, VERDICT), no line wider
-    than ``width`` (for a terminal: control characters shown, so widths are what it shows)."""
+    """One line per device, worst first (SEVERITY, DEVICE, FILE, STATE, VERDICT), no line
+    wider than ``width`` (for a terminal: control characters shown, so widths are what it
+    shows). The file tells devices of one name apart (the folder all share left out, then
+    shortened in the middle); the verdict does not repeat the severity; below 120 columns
+    the state gives its room to the verdict."""
     width = width or report_width()
+    ordered = worst_first(results)
+    # The folder every file shares says nothing: the FILE column starts after it.
+    shared = os.path.commonpath([r.source for r in ordered]) if len(ordered) > 1 else ""
+    if shared and any(r.source == shared for r in ordered):  # one file: its folder
+        shared = os.path.dirname(shared)
     rows = [(verdict_class(r).upper(), visible_line(device_heading(r)),
-             visible_line(short_state(r)), visible_line(verdict(r)))
-            for r in worst_first(results)]
-    header = ("SEVERITY", "DEVICE", "STATE", "VERDICT")
-    sev = max(len(row[0]) for row in [header, *rows])
-    dev = min(max(len(row[1]) for row in [header, *rows]), max(12, width // 5))
-    state = min(max(len(row[2]) for row in [header, *rows]), max(12, width // 3))
-    rest = width - 2 - sev - dev - state - 6
-    if rest < 24:
-        state = max(8, state - (24 - rest))
-        rest = width - 2 - sev - dev - state - 6
+             visible_line(os.path.relpath(r.source, shared) if shared else r.source),
+             visible_line(short_state(r)), visible_line(_without_severity(verdict(r))))
+            for r in ordered]
+    header = ("SEVERITY", "DEVICE", "FILE", "STATE", "VERDICT")
+    with_state = width >= 120
+    widest = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    sev = widest[0]
+    dev = min(widest[1], max(10, width // 8))
+    file = min(widest[2], max(16, width // 5))
+    state = min(widest[3], max(12, width // 5)) if with_state else 0
+    gaps = 2 * (4 if with_state else 3)
+    rest = width - 2 - sev - dev - file - state - gaps
     lines = []
     for row in [header, *rows]:
-        cells = (_fit(row[0], sev), _fit(row[1], dev), _fit(row[2], state), _fit(row[3], rest))
+        cells = [_fit(row[0], sev), _fit(row[1], dev), _fit_middle(row[2], file)]
+        if with_state:
+            cells.append(_fit(row[3], state))
+        cells.append(_fit(row[4], rest))
         lines.append(("  " + "  ".join(cells)).rstrip()[:width])
     return lines
+
+
+def _without_severity(text: str) -> str:
+    """A verdict after the SEVERITY column: "ERROR - Scenario #5..." -> "Scenario #5..."."""
+    head, sep, rest = text.partition(" - ")
+    return rest if sep and head in {"CRITICAL", "ERROR", "WARNING", "INFO"} else text
+
+
+def _fit_middle(text: str, width: int) -> str:
+    """A file name shortened in the middle: its start (what tells captures apart: 01-..., a
+    hostname) and its end (the kind of file) stay."""
+    if len(text) <= width:
+        return text.ljust(width)
+    if width < 8:
+        return text[:max(width - 1, 0)] + "\u2026"
+    head = (width - 1) * 2 // 3
+    return text[:head] + "\u2026" + text[len(text) - (width - 1 - head):]
 
 
 def summary_rows(results: list[DeviceResult]) -> list[list[str]]:

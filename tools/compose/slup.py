@@ -270,6 +270,30 @@ def _slup_name_examples(ex: dict[str, str | bytes]) -> None:
             transport="cslu", cslu_address=onprem, identity_check="False"))
 
 
+def _hsec_examples(ex: dict[str, str | bytes]) -> None:
+    """IPsec configured on a platform where it needs the HSECK9 authorization."""
+    def summary(hsec: bool, model: str) -> str:
+        rows = [f"  network-advantage       ({model} Network Advan...)       1 IN USE",
+                f"  dna-advantage           ({model} DNA Advantage)          1 IN USE"]
+        if hsec:
+            rows.append("  hseck9                  (DNA_HSEC)                        1 IN USE")
+        return "\n".join(["License Usage:",
+                          "  License                 Entitlement Tag               Count Status",
+                          "  " + "-" * 77, *rows]) + "\n"
+
+    ikev2 = ("crypto ikev2 proposal IKEV2-PROP\n encryption aes-gcm-256\n prf sha384\n group 20\n!\n"
+             "crypto ipsec profile IPSEC-PROF\n set ikev2-profile IKEV2-PROF\n!")
+    for name, pid, model, hsec in (("slup/ipsec-without-hsec.txt", "C9300X-24Y", "C9300X-24", False),
+                                   ("slup/ipsec-with-hsec.txt", "C9300X-24Y", "C9300X-24", True),
+                                   ("slup/ipsec-on-c9300.txt", "C9300-48P", "C9300-48", False)):
+        sw = Switch("SW-DIST-9X", pid=pid, serial="FOC2533L1AA", version="17.09.04a",
+                    model_line=pid.replace("-", " ", 1), tag_model=model)
+        ex[name] = session(sw.hostname, [
+            ("show version", show_version(sw, "Smart Licensing Using Policy")),
+            ("show running-config", running_config(sw, extra=ikev2)),
+            ("show license summary", summary(hsec, model))])
+
+
 def slup_examples() -> dict[str, str | bytes]:
     ex: dict[str, str | bytes] = {}
     _slup_examples_1(ex)
@@ -277,4 +301,5 @@ def slup_examples() -> dict[str, str | bytes]:
     _slup_examples_3(ex)
     _slup_examples_4(ex)
     _slup_name_examples(ex)
+    _hsec_examples(ex)
     return ex
