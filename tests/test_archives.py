@@ -91,6 +91,11 @@ def test_archives_named_or_in_a_folder(tmp_path):
     assert sorted(os.path.basename(d["source"]) for d in doc["devices"]) == [
         "more.zip:sw2.txt", "sw1.txt"]
     assert [line for line in doc["inputs"]["skipped"] if "broken.zip" in line]
+    # An empty archive in a folder is named too.
+    _zip(tmp_path / "nothing.zip", {})
+    proc = run_cli("analyze", "--format", "json", str(tmp_path))
+    assert [line for line in json.loads(proc.stdout)["inputs"]["skipped"]
+            if line.endswith("nothing.zip: an archive holding no file")]
     # An archive with nothing to read, named: refused.
     _zip(tmp_path / "empty.zip", {"notes.pdf": b"%PDF"})
     proc = run_cli("analyze", str(tmp_path / "empty.zip"))

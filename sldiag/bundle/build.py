@@ -97,8 +97,8 @@ def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sani
     """One capture's sanitised text into the bundle. Lines go through in order, the
     configuration's in batches through netconan too, so a large capture is never held (nor
     its configuration, however many interface blocks it has)."""
-    lines = _source_lines(source, encoding)
-    if not full:
+    lines = _source_lines(source, encoding, None if full else RangeCursor(source.carried))
+    if not full and not source.large:  # a large one is read with the others blank already
         lines = _carried_only(lines, source.carried)
     sanitised = sanitised_lines(lines, source.config, sanitizer, counts)
     lines = show_lines(_withheld(sanitised, source.withheld))
@@ -108,11 +108,15 @@ def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sani
         bundle.add_lines(member, lines)
 
 
-def _source_lines(source: Source, encoding: str | None) -> Iterable[str]:
-    """The capture's cleaned lines, read again from its source (streaming when large)."""
+def _source_lines(source: Source, encoding: str | None,
+                  carried: RangeCursor | None) -> Iterable[str]:
+    """The capture's cleaned lines, read again from its source (streaming when large; then
+    only the ``carried`` lines are cleaned, the others are blank already)."""
     item = source.item
     if source.large:
-        return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name)
+        keep = carried.__contains__ if carried is not None else None
+        return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name,
+                                keep=keep)
     return read_whole(item.path, encoding, name=item.name).lines
 
 

@@ -71,9 +71,10 @@ def _archive(path: str, shown: str, explicit: bool) -> Iterator[InputFile]:
     """An archive's members, each as a file met in a folder (skipped ones with their
     reason). An archive that cannot be opened, or holds no capture, is an error when named
     and a skipped input when met in a folder."""
-    found = False
+    found = listed = False
     try:
         for member in archive_members(path, shown):
+            listed = True
             kind = SKIPPED_SUFFIXES.get(Path(member.name).suffix.lower())
             if member.path is None:
                 yield InputFile("", member.name, False, member.skipped)
@@ -90,6 +91,8 @@ def _archive(path: str, shown: str, explicit: bool) -> Iterator[InputFile]:
         return
     if not found and explicit:
         raise InputError(f"{shown}: archive holds no capture files")
+    if not found and not listed:  # an empty archive met in a folder: named, like any input
+        yield InputFile(path, shown, False, "an archive holding no file")
 
 
 def _walk(top: Path) -> Iterator[InputFile]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..base.errors import InputError
 from ..base.limits import MAX_LINE_BYTES, MAX_WHOLE_READ_LINES
@@ -148,10 +148,13 @@ class _Transcoder:
 
 def iter_clean_lines(path: str, encoding: str | None = None,
                      chunk_bytes: int = CHUNK_BYTES, indent: str = "",
-                     name: str | None = None) -> Iterator[str]:
+                     name: str | None = None,
+                     keep: Callable[[int], bool] | None = None) -> Iterator[str]:
     """Every line of a capture already read once (so known to decode), cleaned as a whole
     read cleans it (``indent`` as that read found it), one chunk in memory at a time; a line
-    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it."""
+    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it. With
+    ``keep`` (0-based line index -> bool), a line not kept is an empty string, never
+    cleaned (a bundle carries a few lines of a large show tech)."""
     name = name or display_name(path)
     cleaned: Counter = Counter()
     headers: list[tuple[int, str]] = []
@@ -164,6 +167,9 @@ def iter_clean_lines(path: str, encoding: str | None = None,
         nonlocal number
         for raw in data.decode(codec, errors=errors).split("\n"):
             number += 1
+            if keep is not None and not keep(number - 1):
+                yield ""
+                continue
             if len(raw) > MAX_LINE_BYTES // 4:
                 raw = cut_long_line(raw) or raw
             line = clean_capture_line(raw, number, cleaned, headers)

@@ -43,6 +43,9 @@ def _netconan_where_needed(lines: Iterable[str], ranges: list[tuple[int, int]],
 
     at = 0  # the first range that may still hold a line
     for index, original in enumerate(lines):
+        if not original and not batch:
+            yield original  # nothing for netconan (a line a bundle does not carry)
+            continue
         while at < len(ranges) and ranges[at][1] <= index:
             at += 1
         if at < len(ranges) and ranges[at][0] <= index:

@@ -82,13 +82,35 @@ def load_redaction_rules() -> RedactionRules:
     # (or anywhere, written `~word`), block starts included (a certificate, a key, a table).
     words = sorted({str(k).lower() for r in doc["secrets"] for k in r["keywords"]}
                    | {str(w).lower() for b in doc["blocks"] for w in b.get("keywords", [])})
-    prefilter = re.compile("|".join(_keyword(w) for w in words))
+    prefilter = re.compile(prefilter_pattern(words))
     return RedactionRules(secrets, blocks, optional, prefilter)
 
 
-def _keyword(word: str) -> str:
-    if word.startswith("~"):
-        return re.escape(word[1:])
-    if word[:1].isalnum():
-        return rf"(?<![a-z0-9]){re.escape(word)}"
-    return re.escape(word)
+def prefilter_pattern(words: list[str]) -> str:
+    """One search for any keyword: those that must start a word share one lookbehind and a
+    trie of their letters (Python's re tries an alternation branch by branch at every
+    position: 14 times slower on a show tech); the others follow as literals."""
+    starting = [w for w in words if not w.startswith("~") and w[:1].isalnum()]
+    anywhere = [re.escape(w[1:] if w.startswith("~") else w) for w in words
+                if w not in starting]
+    parts = ([rf"(?<![a-z0-9]){_trie(starting)}"] if starting else []) + anywhere
+    return "|".join(parts)
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of ``words`` (literal), factored by common prefixes: linear."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)

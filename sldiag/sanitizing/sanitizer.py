@@ -92,6 +92,14 @@ class Sanitizer:
         wrap width goes on in the next one, and a secret may cross the wrap."""
         group: list[str] = []
         for line in lines:
+            if not line and self._in_block is None:
+                # An empty line (most of a bundle's large show tech: lines not carried) ends
+                # any wrap and holds nothing: as line("") would give it, without the work.
+                if group:
+                    yield from self._group(group)
+                    group = []
+                yield line
+                continue
             if group and not _continues(line):
                 yield from self._group(group)
                 group = []

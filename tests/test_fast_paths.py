@@ -1,0 +1,110 @@
+"""The fast paths of bundles and the sanitiser give what the plain paths give: the prefilter
+as one trie against the alternation it replaces, blank lines passed over against the line-by-
+line sanitiser, lines a bundle does not carry never cleaned against cleaned then blanked."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sldiag.reading.read import iter_clean_lines
+from sldiag.sanitizing.carry import RangeCursor
+from sldiag.sanitizing.rules import load_redaction_rules, prefilter_pattern
+from sldiag.sanitizing.sanitizer import MAX_WRAPPED_LINES, WRAP_WIDTHS, Sanitizer, _continues
+
+WORDS = ["k", "key-s", "sec", "secret", "pas", "password", "user", "username", "~token",
+         "-key", "://", "~passw", "cr", "crypto"]
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    """The prefilter as it was: one lookbehind and literal per keyword."""
+    def keyword(word: str) -> str:
+        if word.startswith("~"):
+            return re.escape(word[1:])
+        if word[:1].isalnum():
+            return rf"(?<![a-z0-9]){re.escape(word)}"
+        return re.escape(word)
+    return re.compile("|".join(keyword(w) for w in words))
+
+
+TEXT = st.text(alphabet="kesycrtpaswordun-:/ 0~.", max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_the_trie_prefilter_finds_what_the_alternation_finds(text):
+    trie = re.compile(prefilter_pattern(WORDS))
+    assert bool(trie.search(text)) == bool(_alternation(WORDS).search(text))
+
+
+def test_the_shipped_prefilter_against_its_alternation():
+    rules = load_redaction_rules()
+    import yaml
+
+    from sldiag.base.resources import data_dir
+
+    doc = yaml.safe_load((data_dir("rules") / "redaction.yaml").read_text())
+    words = sorted({str(k).lower() for r in doc["secrets"] for k in r["keywords"]}
+                   | {str(w).lower() for b in doc["blocks"] for w in b.get("keywords", [])})
+    old = _alternation(words)
+    for line in ["  5 minute input rate 0 bits/sec, 0 packets/sec", " username admin secret 9 x",
+                 "crypto isakmp key K address 1.1.1.1", "snmp-server community S RO",
+                 "http://user:pw@host/x", "msec timer", "apikey=abc", "tunnel key 5"]:
+        assert bool(rules.prefilter.search(line.lower())) == bool(old.search(line.lower())), line
+
+
+def _plain_stream(sanitizer: Sanitizer, lines: list[str]) -> list[str]:
+    """Sanitizer.stream without its blank-line fast path (as it was)."""
+    out: list[str] = []
+    group: list[str] = []
+    for line in lines:
+        if group and not _continues(line):
+            out += sanitizer._group(group)
+            group = []
+        group.append(line)
+        if len(line) not in WRAP_WIDTHS or len(group) >= MAX_WRAPPED_LINES:
+            out += sanitizer._group(group)
+            group = []
+    out += sanitizer._group(group)
+    return out
+
+
+LINES = st.lists(st.sampled_from([
+    "", "", "", " username admin password 0 hunter2", "crypto isakmp key SECRETKEY address 0.0.0.0",
+    "-----BEGIN RSA PRIVATE KEY-----", "MIIEpAIBAAKCAQEA3x", "-----END RSA PRIVATE KEY-----",
+    "Keyring      Hostname/Address                            Preshared Key",
+    "default      10.1.1.1                                    s3cr3t",
+    "x" * 80, "snmp-server community PUBLIC RO", "interface Gi1/0/1", " description up"]),
+    max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_blank_lines_passed_over_give_the_same_sanitised_text(lines):
+    fast, plain = Sanitizer(), Sanitizer()
+    fast.start()
+    plain.start()
+    assert list(fast.stream(lines)) == _plain_stream(plain, lines)
+    assert fast.counts == plain.counts
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=6))
+def test_lines_not_carried_are_never_cleaned_but_blank(tmp_path_factory, spans):
+    path = tmp_path_factory.mktemp("c") / "capture.txt"
+    path.write_bytes(b"".join(b"SW1#show x %d\x1b[0m\r\n  line\tof\xc2\xa0output\n" % i
+                              for i in range(40)))
+    ranges = sorted({(a, a + n) for a, n in spans})
+    merged: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    plain = list(iter_clean_lines(str(path)))
+    inside = RangeCursor(merged)
+    blanked = [line if i in inside else "" for i, line in enumerate(plain)]
+    fast = list(iter_clean_lines(str(path), keep=RangeCursor(merged).__contains__))
+    assert fast == blanked
