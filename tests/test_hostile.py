@@ -437,3 +437,35 @@ def test_redact_accounts_learns_every_form_and_replaces_any_case(tmp_path):
     for name in ("globex corp", "lab east", "initech holdings", "umbrella labs"):
         assert name not in out, name
     assert "account-1" in out
+
+
+def test_licensing_log_lines_are_bounded_the_latest_kept(tmp_path):
+    """Each licensing log line becomes a row every rule may read: past MAX_KEPT_LOG_LINES the
+    latest are kept, and the limit is one line on stderr."""
+    from sldiag.base.limits import MAX_KEPT_LOG_LINES
+
+    count = MAX_KEPT_LOG_LINES + 5000
+    capture = tmp_path / "logs.txt"
+    capture.write_text("".join(
+        f"*Nov 30 10:{i % 60:02d}:00.000: %SMART_LIC-3-COMM_FAILED: Communications failure "
+        f"with the Cisco Smart License Utility (CSLU) : attempt {i}\n" for i in range(count)))
+    proc = run_cli("parse", str(capture))
+    (device,) = json.loads(proc.stdout)["devices"]
+    rows = device["rows"]["syslog"]
+    assert len(rows) == MAX_KEPT_LOG_LINES
+    assert rows[-1]["line"] == count and rows[-1]["text"].endswith(f"attempt {count - 1}")
+    assert proc.stderr.decode().count("licensing log lines: the latest") == 1
+
+
+def test_parse_gaps_are_listed_up_to_a_bound_then_counted(knowledge):
+    from sldiag.base.limits import MAX_PARSE_GAPS
+
+    from .conftest import analyse_text
+
+    garbage = "".join(f"zz{i} not a line of this output\n" for i in range(MAX_PARSE_GAPS + 500))
+    text = ("SW1#show license status\nSmart Licensing is ENABLED\n\nRegistration:\n"
+            "  Status: REGISTERED\n" + garbage + "SW1#\n")
+    (result,) = analyse_text(text, knowledge)
+    assert len(result.gaps) == MAX_PARSE_GAPS + 1
+    assert result.gaps[-1].reason.startswith("and 500 more lines no template expects")
+    assert result.facts.value("registration.status") == "REGISTERED"

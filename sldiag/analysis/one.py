@@ -106,18 +106,20 @@ def _one_per_device(parts: list[DeviceSections], capture: Capture, knowledge: Kn
     apart, joined where the device says they are one; each with its facts, and the other
     names it showed."""
     def extract(device: DeviceSections) -> Extracted:
-        return extract_facts(device, capture.lines, knowledge.catalog, capture.timestamp_headers)
+        return extract_facts(device, capture.lines, knowledge.catalog,
+                             capture.timestamp_headers, capture.limits)
 
-    extracted = [extract(part) for part in parts]
     if len(parts) < 2:
-        return parts, extracted, [[] for _ in parts]
-    identities = [part_identity(part, facts) for part, (facts, _) in zip(parts, extracted,
-                                                                          strict=True)]
+        return parts, [extract(part) for part in parts], [[] for _ in parts]
+    # Only each part's identity is kept (a capture of 50,000 prompts alternating between
+    # hosts is 50,000 parts: their facts, all held, cost hundreds of MB); each device's facts
+    # are read once its parts are joined.
+    identities = [part_identity(part, extract(part)[0]) for part in parts]
     devices, facts_of, aliases = [], [], []
     for members in group_parts(parts, identities, capture.lines):
         device, also = merge_parts(parts, members, identities)
         devices.append(device)
-        facts_of.append(extracted[members[0]] if len(members) == 1 else extract(device))
+        facts_of.append(extract(parts[members[0]] if len(members) == 1 else device))
         aliases.append(also)
     return devices, facts_of, aliases
 

@@ -18,7 +18,7 @@ MAX_FILES_PER_RUN = 10_000
 MAX_DEVICES_PER_FILE = 256
 # One file: prompts and show-tech delimiters that start an output; later ones are read as
 # lines of the output before them.
-MAX_MARKERS_PER_FILE = 50_000
+MAX_MARKERS_PER_FILE = 10_000
 # A capture is read whole (every line held) only up to this many lines, and up to
 # streaming.LARGE_CAPTURE_BYTES; beyond either it is read streaming.
 MAX_WHOLE_READ_LINES = 200_000
@@ -27,6 +27,11 @@ MAX_WHOLE_READ_LINES = 200_000
 # outputs are read no further.
 MAX_KEPT_LINES = 200_000
 MAX_KEPT_BYTES = 32 * MIB
+# Streaming: licensing log lines kept at most (the latest; each becomes a row every rule may
+# read, far costlier than a line): a switch's buffer holds a few thousand.
+MAX_KEPT_LOG_LINES = 20_000
+# One device: lines no template expects, listed one by one; past this, counted in one more.
+MAX_PARSE_GAPS = 1_000
 # A line longer than any command prints is read up to here (in analyses and in bundles).
 MAX_LINE_BYTES = 1 * MIB
 # gzip: what a compressed capture may expand to, as a multiple of its compressed size, once

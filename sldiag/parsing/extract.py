@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..base.limits import MAX_KEPT_LOG_LINES, MAX_PARSE_GAPS
 from ..model import facts as fm
 from ..model.catalog import REJECTED_OUTPUT, REJECTION_LINES, Catalog, TemplateSpec
 from ..model.results import ParseGap
@@ -45,17 +46,23 @@ class _Collector:
     rows: dict[str, list[tuple[dict[str, Any], _Raw, dict[str, tuple[int, str]]]]] = field(
         default_factory=dict)
     gaps: list[ParseGap] = field(default_factory=list)
+    unlisted: int = 0   # gaps past MAX_PARSE_GAPS: counted, not listed
 
     def take(self, spec: TemplateSpec, numbered: list[tuple[int, str]], command: str | None
              ) -> None:
-        text_of = dict(numbered)
         records, errors = run_template(spec, numbered)
+        text_of = dict(numbered) if errors else {}
         for number in errors:
+            if len(self.gaps) >= MAX_PARSE_GAPS:
+                self.unlisted += 1
+                continue
             # A line no template expects may hold a secret in a form no rule knows: its
             # value is withheld (file and line say where to look).
             self.gaps.append(ParseGap(self.file, number, withheld(text_of.get(number, "")),
                                       command, f"line not expected by template "
                                                f"{spec.path.name} (value withheld)", True))
+        if records and not text_of:
+            text_of = dict(numbered)
         for n, record in enumerate(records):
             self._take_record(spec, record, text_of, with_facts=not spec.first or n == 0)
 
@@ -120,9 +127,12 @@ def _compose(fmt: str, record: Record) -> tuple[str, int] | None:
 
 
 def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog,
-                  headers: Sequence[tuple[int, str]] = ()) -> tuple[fm.Facts, list[ParseGap]]:
+                  headers: Sequence[tuple[int, str]] = (),
+                  limits: list[tuple[int, str]] | None = None
+                  ) -> tuple[fm.Facts, list[ParseGap]]:
     """Run every template that applies to the device's sections and build its facts;
-    ``headers`` are the capture's exec timestamp lines (their clock readings)."""
+    ``headers`` are the capture's exec timestamp lines (their clock readings); a bound of
+    limits.py reached is added to ``limits`` (1-based line, what was left out)."""
     collector = _Collector(device.file)
     for section in device.sections:
         if section.command is None or refusal(section) is not None:
@@ -132,6 +142,14 @@ def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog
     numbered = device.numbered_lines(lines)
     for scope in catalog.line_scopes:
         matching = [(n, t) for n, t in numbered if scope.filter.search(t)]
+        if len(matching) > MAX_KEPT_LOG_LINES:
+            # The latest are what rules judge by; each line would become a row.
+            note = (matching[0][0], f"more than {MAX_KEPT_LOG_LINES:,} licensing log lines: "
+                    f"the latest {MAX_KEPT_LOG_LINES:,} were read (from line "
+                    f"{matching[-MAX_KEPT_LOG_LINES][0]})")
+            if limits is not None and note not in limits:
+                limits.append(note)
+            matching = matching[-MAX_KEPT_LOG_LINES:]
         if matching:
             collector.take(scope.template, matching, None)
             device.scoped_lines += [n for n, _ in matching]
@@ -142,6 +160,12 @@ def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog
             collector.take(catalog.header_template, mine, None)
     facts = _build(collector, catalog)
     _capture_facts(facts, device, lines, catalog)
+    if collector.unlisted:
+        last = collector.gaps[-1]
+        collector.gaps.append(ParseGap(
+            device.file, last.line, "", None,
+            f"and {collector.unlisted:,} more lines no template expects, not listed (at most "
+            f"{MAX_PARSE_GAPS:,} are)", True))
     return facts, collector.gaps
 
 

@@ -18,7 +18,13 @@ from collections import Counter, deque
 from collections.abc import Iterator
 
 from ..base.errors import InputError
-from ..base.limits import MAX_KEPT_BYTES, MAX_KEPT_LINES, MAX_LINE_BYTES, MAX_MARKERS_PER_FILE
+from ..base.limits import (
+    MAX_KEPT_BYTES,
+    MAX_KEPT_LINES,
+    MAX_KEPT_LOG_LINES,
+    MAX_LINE_BYTES,
+    MAX_MARKERS_PER_FILE,
+)
 from ..base.textsafe import QUOTE_LIMIT
 from ..model.catalog import REJECTION_HINT, REJECTION_LINES, Catalog
 from .decode import (
@@ -85,6 +91,7 @@ class Scanner:
         self.own_prompt: str | None = None  # a capture sldiag collected: its device's prompt
         self.bare_prompts = BarePrompts()
         self.full = False                    # MAX_KEPT_LINES or MAX_KEPT_BYTES reached
+        self.logs_full = False               # MAX_KEPT_LOG_LINES reached
         self._reached_at: set[tuple[int, str]] = set()
         self._skippers: dict[str, BlockSkipper] = {}
 
@@ -184,6 +191,14 @@ class Scanner:
     def _put(self, index: int, text: str, scope_only: bool = False) -> None:
         """Keep line ``index``, within MAX_KEPT_LINES and MAX_KEPT_BYTES. When they are
         reached, a line a scope wants takes the place of the oldest such line."""
+        if scope_only and len(self.scope_only) >= MAX_KEPT_LOG_LINES:
+            if not self.logs_full:
+                self.logs_full = True
+                self._reached(index + 1, (
+                    f"more than {MAX_KEPT_LOG_LINES:,} licensing log lines: the latest "
+                    f"{MAX_KEPT_LOG_LINES:,} were read"))
+            oldest = self.scope_only.popleft()
+            self.kept_bytes -= len(self.kept.pop(oldest))
         if len(self.kept) >= MAX_KEPT_LINES or self.kept_bytes >= MAX_KEPT_BYTES:
             if not self.full:
                 self.full = True
