@@ -140,3 +140,16 @@ def test_device_output_without_a_template_is_still_device_output(tmp_path):
     proc = run_cli("analyze", str(table))
     assert proc.returncode in (0, 1), proc.stderr
     assert b"SW1" in proc.stdout
+
+
+def test_an_archive_declaring_too_many_entries_is_not_opened(tmp_path, monkeypatch):
+    import sldiag.reading.archives as archives
+
+    monkeypatch.setattr(archives, "MAX_ARCHIVE_ENTRIES", 10)
+    archive = tmp_path / "many.zip"
+    _zip(archive, {f"sw{i}.txt": CAPTURE for i in range(11)})
+    assert archives.zip_entries(str(archive)) == 11
+    with pytest.raises(ValueError, match="11 entries"):
+        list(archive_members(str(archive), "many.zip"))
+    _zip(tmp_path / "ten.zip", {f"sw{i}.txt": CAPTURE for i in range(10)})
+    assert len([m for m in archive_members(str(tmp_path / "ten.zip"), "ten.zip") if m.path]) == 10

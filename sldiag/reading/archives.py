@@ -52,7 +52,41 @@ def archive_members(path: str, shown: str) -> Iterator[Member]:
         yield from _tar_members(path, shown, folder, budget)
 
 
+# Members an archive may declare: zipfile reads its whole directory when it opens it, so a
+# directory of millions of entries is refused before that.
+MAX_ARCHIVE_ENTRIES = 4 * MAX_FILES_PER_RUN
+
+
+def zip_entries(path: str) -> int | None:
+    """The number of entries a zip's end record declares (ZIP64 too), None when unreadable."""
+    import struct
+
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        tail_size = min(size, 22 + 65535 + 20)
+        f.seek(size - tail_size)
+        tail = f.read(tail_size)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return None
+    entries = struct.unpack("<H", tail[end + 10:end + 12])[0]
+    locator = end - 20
+    if entries == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        offset = struct.unpack("<Q", tail[locator + 8:locator + 16])[0]
+        with open(path, "rb") as f:
+            f.seek(offset)
+            record = f.read(56)
+        if record[:4] == b"PK\x06\x06" and len(record) >= 40:
+            return int(struct.unpack("<Q", record[32:40])[0])
+    return int(entries)
+
+
 def _zip_members(path: str, shown: str, folder: str, budget: list[int]) -> Iterator[Member]:
+    entries = zip_entries(path)
+    if entries is not None and entries > MAX_ARCHIVE_ENTRIES:
+        raise ValueError(f"a zip archive of {entries:,} entries (more than "
+                         f"{MAX_ARCHIVE_ENTRIES:,} are not opened)")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
