@@ -242,10 +242,13 @@ def test_own_reports_and_notes_in_the_folder_are_skipped(tmp_path):
         f"{folder}/report.md: an sldiag Markdown report",
         f"{folder}/report.txt: an sldiag text report",
     ]
-    # Named explicitly, notes are refused all the same: nothing a device printed (one line).
+    # Named explicitly, a file that is not prose is analysed whatever it holds; the README,
+    # written by a person, is refused (one line).
     proc = run_cli("analyze", "--format", "json", str(folder / "notes.txt"))
+    assert json.loads(proc.stdout)["devices"][0]["verdict"].startswith("NOT DIAGNOSED")
+    proc = run_cli("analyze", "--format", "json", str(folder / "README.md"))
     assert proc.returncode == 2 and proc.stdout == b""
-    assert proc.stderr.decode().strip().endswith("notes.txt: holds no device output sldiag recognises")
+    assert proc.stderr.decode().strip().endswith("README.md: holds no device output sldiag recognises")
 
 
 NAMES = ["caf\udce9-latin1.log",         # bytes that are not UTF-8

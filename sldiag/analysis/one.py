@@ -191,8 +191,10 @@ def analyse_one(knowledge: Knowledge, args: Args,
         reason = (f"{item.name}: internal error ({type(exc).__name__}); the other inputs were "
                   "analysed; please report it (SLDIAG_DEBUG=1 shows the traceback)")
         return [], reason, [], None
-    if not any(holds_device_output(r, capture.lines) for r in results):
-        # Named or met in a folder alike: notes or a README that name commands are no device.
+    if not any(holds_device_output(r, capture.lines) for r in results) and (
+            not item.explicit or mostly_prose(capture.lines)):
+        # Met in a folder, or named but written by a person (a README, a mail that names
+        # commands): no device. A named file of output sldiag does not know is analysed.
         return [], f"{item.name}: holds no device output sldiag recognises", [], None
     source = dataclasses.replace(found, item=item)
     return results, None, limit_lines(capture.name, capture.limits), source
@@ -229,5 +231,16 @@ _SENTENCE = re.compile(r"^[\s>*#-]*[A-Za-z][\w'’,;:()/`\"-]*(?:\s+[^\s]+){2,}[
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s+\S|[-*+]\s+[A-Za-z`]|\d{1,2}[.)]\s+[A-Za-z`]|```|~~~|>\s)")
 
 
+def mostly_prose(lines: Sequence[str]) -> bool:
+    """Whether at least half of the first lines with text are prose."""
+    texts = [line for line in (lines[i] for i in range(min(len(lines), _PROSE_SCAN)))
+             if line.strip()]
+    return bool(texts) and 2 * sum(map(is_prose, texts)) >= len(texts)
+
+
+# A greeting or a sign-off: "Hello team,", "Thanks.", "Best regards,".
+_SHORT = re.compile(r"^\s*[A-Z][a-z']*(?:\s+[A-Za-z']+){0,3}[.,!?]\s*$")
+
+
 def is_prose(line: str) -> bool:
-    return bool(_MARKUP.match(line) or _SENTENCE.match(line))
+    return bool(_MARKUP.match(line) or _SENTENCE.match(line) or _SHORT.match(line))
