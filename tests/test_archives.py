@@ -153,3 +153,15 @@ def test_an_archive_declaring_too_many_entries_is_not_opened(tmp_path, monkeypat
         list(archive_members(str(archive), "many.zip"))
     _zip(tmp_path / "ten.zip", {f"sw{i}.txt": CAPTURE for i in range(10)})
     assert len([m for m in archive_members(str(tmp_path / "ten.zip"), "ten.zip") if m.path]) == 10
+
+
+@pytest.mark.parametrize("maker, suffix", [(_zip, ".zip"), (_tgz, ".tgz")])
+def test_an_archive_is_read_up_to_the_runs_number_of_files(tmp_path, monkeypatch, maker, suffix):
+    import sldiag.reading.archives as archives
+
+    monkeypatch.setattr(archives, "MAX_FILES_PER_RUN", 3)
+    archive = tmp_path / f"many{suffix}"
+    maker(archive, {f"sw{i}.txt": CAPTURE for i in range(6)})
+    members = list(archive_members(str(archive), "many"))
+    assert [m.path is not None for m in members] == [True, True, True, False]
+    assert members[-1].skipped == archives.TOO_MANY_MEMBERS

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sldiag.reading.read import iter_clean_lines
-from sldiag.sanitizing.carry import RangeCursor
+from sldiag.sanitizing.carry import RangeCursor, merge
 from sldiag.sanitizing.rules import load_redaction_rules, prefilter_pattern
 from sldiag.sanitizing.sanitizer import MAX_WRAPPED_LINES, WRAP_WIDTHS, Sanitizer, _continues
 
@@ -96,13 +96,7 @@ def test_lines_not_carried_are_never_cleaned_but_blank(tmp_path_factory, spans):
     path = tmp_path_factory.mktemp("c") / "capture.txt"
     path.write_bytes(b"".join(b"SW1#show x %d\x1b[0m\r\n  line\tof\xc2\xa0output\n" % i
                               for i in range(40)))
-    ranges = sorted({(a, a + n) for a, n in spans})
-    merged: list[tuple[int, int]] = []
-    for a, b in ranges:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
+    merged = merge([(a, a + n) for a, n in spans])
     plain = list(iter_clean_lines(str(path)))
     inside = RangeCursor(merged)
     blanked = [line if i in inside else "" for i, line in enumerate(plain)]

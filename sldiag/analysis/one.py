@@ -23,7 +23,7 @@ from ..reading.inputs import InputFile, own_output_kind
 from ..reading.lines import Capture, SparseLines
 from ..reading.read import read_capture
 from ..reading.sections import CutOutput, DeviceSections, split_capture
-from ..sanitizing.carry import carried_ranges
+from ..sanitizing.carry import carried_ranges, merge
 from ..sanitizing.sanitizer import Sanitizer, withheld
 from .excerpts import cut_text, outputs_of
 from .identity import group_parts, merge_parts, part_identity
@@ -149,13 +149,7 @@ def config_ranges(devices: list[DeviceSections]) -> list[tuple[int, int]]:
                 ranges.append((section.header_line, section.last_line))
             else:
                 ranges += [(number - 1, number) for number, _ in section.lines]
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge(ranges)
 
 
 def _line_text(capture: Capture, line: int) -> str:

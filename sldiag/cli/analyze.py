@@ -19,8 +19,8 @@ from .common import (
     FileProgress,
     colour_wanted,
     emit,
+    encoding_option,
     fail,
-    known_encoding,
     redact_classes,
     report_problems,
     same_file,
@@ -45,8 +45,7 @@ from .group import cli
 @click.option("--rules", "rule_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="An extra folder of rule files, added to the shipped ones.")
-@click.option("--encoding", callback=known_encoding,
-              help="Read captures in this encoding instead of UTF-8.")
+@encoding_option
 @click.option("-v", "--verbose", is_flag=True, help="List the lines sldiag could not read.")
 @click.option("--summary", is_flag=True,
               help="Counts by verdict and one line per device, worst first (text, md).")

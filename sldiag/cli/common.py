@@ -78,6 +78,11 @@ def known_encoding(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
+# Every command that reads captures takes it, checked once before any file is read.
+encoding_option = click.option("--encoding", callback=known_encoding,
+                               help="Read captures in this encoding instead of UTF-8.")
+
+
 def redact_classes(text: str) -> frozenset[str]:
     from ..sanitizing.rules import OPTIONAL_CLASSES
 

@@ -12,8 +12,8 @@ import click
 from ..base.limits import MAX_FILES_PER_RUN
 from .common import (
     EXIT_INPUT,
+    encoding_option,
     fail,
-    known_encoding,
     redact_classes,
     report_problems,
     same_file,
@@ -31,8 +31,7 @@ from .group import cli
               help="Also replace serials,accounts,hostnames,ips (comma-separated) by placeholders.")
 @click.option("--rules", "rule_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path))
-@click.option("--encoding", callback=known_encoding,
-              help="Read captures in this encoding instead of UTF-8.")
+@encoding_option
 @click.option("--max-files", type=click.IntRange(1), default=MAX_FILES_PER_RUN,
               show_default=True, help="Files read in one run; the rest are listed, not read.")
 @click.option("--full-captures", is_flag=True,

@@ -14,8 +14,8 @@ from .common import (
     EXIT_INPUT,
     EXIT_OK,
     emit,
+    encoding_option,
     fail,
-    known_encoding,
     report_problems,
     tell,
 )
@@ -29,8 +29,7 @@ from .group import cli
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the comparison to this file (atomically).")
-@click.option("--encoding", callback=known_encoding,
-              help="Read captures in this encoding instead of UTF-8.")
+@encoding_option
 def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str | None) -> None:
     """Compare two analyses of the same devices (files, folders, or two `collect` folders):
     findings resolved and appeared, facts changed, devices new or gone.
@@ -63,8 +62,7 @@ def diff(before: str, after: str, fmt: str, output: Path | None, encoding: str |
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON to this file (atomically).")
-@click.option("--encoding", callback=known_encoding,
-              help="Read captures in this encoding instead of UTF-8.")
+@encoding_option
 @click.option("--show-secrets", is_flag=True,
               help="Keep passwords, keys and tokens in the facts (removed by default).")
 @click.option("--command", "command", metavar="COMMAND",
@@ -92,8 +90,7 @@ def parse(paths: tuple[str, ...], output: Path | None, encoding: str | None,
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the configuration to this file (atomically).")
-@click.option("--encoding", callback=known_encoding,
-              help="Read captures in this encoding instead of UTF-8.")
+@encoding_option
 def fix(paths: tuple[str, ...], output: Path | None, encoding: str | None) -> None:
     """Print, per device, the configuration that fixes the causes found (`configure terminal`
     ... `end`), then the commands that verify it. Values the capture does not give stay

@@ -9,13 +9,12 @@ from typing import Any
 
 from ..model import facts as fm
 from ..model.results import Clock
-from ..model.values import human
+from ..model.values import EMPTY_VALUES, human
 
 # A name the device printed that may go into a command to paste: an interface, a VRF, an
 # address or host name, a URL. Anything else (spaces, quotes, backticks, control characters,
 # a placeholder the device itself printed) is not offered: the step keeps its placeholder.
 _PASTEABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@%=?&+-]{0,199}")
-_DEVICE_EMPTY = {"none", "<none>", "<empty>", "not configured", "n/a", "unknown"}
 
 
 def pasteable(value: Any, after: str | None = None) -> str | None:
@@ -40,7 +39,7 @@ def pasteable(value: Any, after: str | None = None) -> str | None:
             text = words[0]
         else:
             continue  # a value of several words is no single name
-        if text.lower() not in _DEVICE_EMPTY and _PASTEABLE.fullmatch(text):
+        if text.lower() not in EMPTY_VALUES and _PASTEABLE.fullmatch(text):
             return text
     return None
 

@@ -7,6 +7,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+# What a device prints where it has no value ("Proxy: <empty>", "VRF: Not Configured"): no fact,
+# and never a name to put into a command.
+EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a", "not yet set up", "not configured"}
+
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _DATE = re.compile(

@@ -16,12 +16,10 @@ from ..base.limits import MAX_KEPT_LOG_LINES, MAX_PARSE_GAPS
 from ..model import facts as fm
 from ..model.catalog import REJECTED_OUTPUT, REJECTION_LINES, Catalog, TemplateSpec
 from ..model.results import ParseGap
-from ..model.values import ConversionError, parse_datetime, parse_duration
+from ..model.values import EMPTY_VALUES, ConversionError, parse_datetime, parse_duration
 from ..reading.sections import DeviceSections
 from ..sanitizing.sanitizer import withheld
 from .fsm import Record, template_at
-
-EMPTY_VALUES = {"", "none", "<none>", "<empty>", "n/a", "not yet set up", "not configured"}
 
 
 def run_template(spec: TemplateSpec, numbered: list[tuple[int, str]]

@@ -95,16 +95,13 @@ def _zip_members(path: str, shown: str, folder: str, budget: list[int]) -> Itera
         for count, info in enumerate(archive.infolist()):
             name = f"{shown}:{display_name(info.filename)}"
             if count >= MAX_FILES_PER_RUN:
-                yield Member(name, skipped=f"more than {MAX_FILES_PER_RUN:,} members: "
-                                           "this one and the rest were not read")
+                yield Member(name, skipped=TOO_MANY_MEMBERS)
                 return
             if info.is_dir():
                 continue
             # A zip records the Unix mode in the high bits: a link is no file to read.
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                yield Member(name, skipped="a link inside the archive (not followed)")
-                continue
-            reason = _refused(info.filename)
+            link = (info.external_attr >> 16) & 0o170000 == 0o120000
+            reason = _not_read(info.filename, link, regular=True)
             if reason is not None:
                 yield Member(name, skipped=reason)
                 continue
@@ -123,24 +120,17 @@ def _tar_members(path: str, shown: str, folder: str, budget: list[int]) -> Itera
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise ValueError(f"not a readable tar archive ({exc})") from None
     with archive:
-        count = 0
         try:
-            for info in archive:  # streamed: never the whole listing at once
+            # Streamed, and every entry counts: tarfile keeps the listing it has read.
+            for count, info in enumerate(archive):
                 name = f"{shown}:{display_name(info.name)}"
                 if count >= MAX_FILES_PER_RUN:
-                    yield Member(name, skipped=f"more than {MAX_FILES_PER_RUN:,} members: "
-                                               "this one and the rest were not read")
+                    yield Member(name, skipped=TOO_MANY_MEMBERS)
                     return
-                count += 1
                 if info.isdir():
                     continue
-                if info.issym() or info.islnk():
-                    yield Member(name, skipped="a link inside the archive (not followed)")
-                    continue
-                if not info.isfile():
-                    yield Member(name, skipped="a device file or pipe inside the archive")
-                    continue
-                reason = _refused(info.name)
+                reason = _not_read(info.name, info.issym() or info.islnk(),
+                                   regular=info.isfile())
                 if reason is not None:
                     yield Member(name, skipped=reason)
                     continue
@@ -154,8 +144,16 @@ def _tar_members(path: str, shown: str, folder: str, budget: list[int]) -> Itera
             yield Member(f"{shown}", skipped=f"the archive is damaged from here on ({exc})")
 
 
-def _refused(member: str) -> str | None:
-    """Why a member's name is not read: a path outside the archive, an archive inside it."""
+TOO_MANY_MEMBERS = f"more than {MAX_FILES_PER_RUN:,} members: this one and the rest were not read"
+
+
+def _not_read(member: str, link: bool, regular: bool) -> str | None:
+    """Why a member is not read (None: it is): a link, not a regular file, a path outside the
+    archive, an archive inside it."""
+    if link:
+        return "a link inside the archive (not followed)"
+    if not regular:
+        return "a device file or pipe inside the archive"
     parts = PurePosixPath(member.replace("\\", "/")).parts
     if member.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
         return "a path outside the archive (not extracted)"
