@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Before sldiag is imported: importing its command line reads the cache of compiled patterns.
+os.environ["SLDIAG_CACHE_DIR"] = tempfile.mkdtemp(prefix="sldiag-tests-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

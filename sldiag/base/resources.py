@@ -3,14 +3,18 @@
 In a wheel, rules/ and parsers/ are installed as sldiag/rules and sldiag/parsers; in a
 source checkout (editable install) they are the repository's top-level folders.
 
-The cache holds data, never code: parsed YAML and validated rules as JSON, each named by the
-SHA-256 of its sources' content (a changed file is a new name). It is used only in a folder
-this user owns and nobody else can write (created 0700), like OpenSSH's own files: another
-account cannot put anything in it for sldiag to read. Anything unreadable is rebuilt.
+The cache holds data as JSON (parsed YAML, validated rules, the programs of regular
+expressions, see compiled.py), each named by the SHA-256 of its sources' content (a changed
+file is a new name); the only code in it is jinja2's compiled form of sldiag's own templates,
+checked by jinja2 against the template's source, as Python keeps its own in __pycache__. It
+is used only in a folder this user owns and nobody else can write (created 0700), like
+OpenSSH's own files: another account cannot put anything in it for sldiag to read. Anything
+unreadable is rebuilt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -103,6 +107,22 @@ def write_cache(name: str, data: Any) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def template_cache(kind: str) -> Any | None:
+    """jinja2's cache of compiled templates for one kind of environment (its options shape
+    the code), or None where there is no private folder."""
+    folder = private_cache_dir(create=True)
+    if folder is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    class BestEffort(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):  # a full or read-only disk costs only speed
+                super().dump_bytecode(bucket)
+
+    return BestEffort(str(folder), f"jinja-{kind}-%s.cache")
 
 
 def load_yaml_cached(path: Path) -> Any:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
+from ..base import compiled
+
+compiled.warm()  # before the imports below compile their patterns
+
 import click
 
 from ..base.errors import DataError
@@ -16,6 +20,13 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
+    try:
+        _run()
+    finally:
+        compiled.remember()
+
+
+def _run() -> None:
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:

@@ -53,19 +53,33 @@ def _url_host(text: str) -> str:
         return ""
 
 
+# The texts compiled in this process, by the name their template is loaded under.
+_TEXTS: dict[str, str] = {}
+
+
 @cache
 def _sandbox() -> Any:
+    from jinja2 import FunctionLoader
     from jinja2.sandbox import SandboxedEnvironment
 
-    # Sandboxed: rules may come from a user's own folder (--rules).
-    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
+    from ..base.resources import template_cache
+
+    # Sandboxed: rules may come from a user's own folder (--rules). Loaded by name (the text's
+    # digest) so that jinja2 keeps the compiled form between runs, checked against the text.
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=False,
+                                loader=FunctionLoader(_TEXTS.get),
+                                bytecode_cache=template_cache("rule-text"))
 
 
 @cache
 def compile_message(text: str) -> Any:
-    """A rule text as a sandboxed template, compiled once per process and only when a rule
-    that uses it fires (most texts are plain and never compiled)."""
-    return _sandbox().from_string(text)
+    """A rule text as a sandboxed template, compiled once and only when a rule that uses it
+    fires (most texts are plain and never compiled)."""
+    import hashlib
+
+    name = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    _TEXTS[name] = text
+    return _sandbox().get_template(name)
 
 
 def render_text(text: str, facts: fm.Facts, hostname: str | None,

@@ -1,7 +1,8 @@
 """Running a TextFSM template the tolerant way, with each value's line remembered.
 
 The template is read by TextFSM itself (``textfsm.TextFSM``: its documented ``values``,
-``states`` and rule attributes ``regex_obj``, ``line_op``, ``record_op``, ``new_state``);
+``states`` and rule attributes ``regex``, ``line_op``, ``record_op``, ``new_state``), once per
+change of the file: what it read is kept as data in sldiag's cache (base/resources.py);
 the run is sldiag's, with TextFSM's semantics (Filldown, Fillup, Required, List, Key; Next,
 Continue, Error; Record, NoRecord, Clear, Clearall; implicit EOF record). Two differences, the
 reasons this runner exists: a line the template answers with ``Error`` (ntc-templates' way of
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import textfsm
+from ..base.resources import fingerprint, read_cache, write_cache
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Record:
 
 @dataclass(frozen=True)
 class _Rule:
-    match: Any               # a compiled pattern (TextFSM's own)
+    match: Any               # the compiled pattern of TextFSM's expanded rule
     line_op: str             # Next | Continue | Error
     record_op: str           # NoRecord | Record | Clear | Clearall
     new_state: str
@@ -49,21 +50,19 @@ class Template:
     """A TextFSM template, read once."""
 
     def __init__(self, path: Path) -> None:
-        with open(path, encoding="utf-8") as fh:
-            fsm = textfsm.TextFSM(fh)
-        self.values = [self._value(v) for v in fsm.values]
+        read = _read_template(path)
+        self.values = [self._value(name, regex, options) for name, regex, options in
+                       read["values"]]
         self.names = [v.name for v in self.values]
-        self.states = {name: [_Rule(rule.regex_obj, rule.line_op or "Next",
-                                    rule.record_op or "NoRecord", rule.new_state or "")
-                              for rule in rules]
-                       for name, rules in fsm.states.items()}
+        self.states = {name: [_Rule(re.compile(regex), line_op, record_op, new_state)
+                              for regex, line_op, record_op, new_state in rules]
+                       for name, rules in read["states"].items()}
 
     @staticmethod
-    def _value(value: Any) -> _ValueSpec:
-        options = set(value.OptionNames())
-        own = re.compile(value.regex)   # the value's pattern, its outer group included
+    def _value(name: str, regex: str, options: list[str]) -> _ValueSpec:
+        own = re.compile(regex)   # the value's pattern, its outer group included
         nested = own if "List" in options and own.groups > 1 else None
-        return _ValueSpec(value.name, "Filldown" in options, "Fillup" in options,
+        return _ValueSpec(name, "Filldown" in options, "Fillup" in options,
                           "Required" in options, "List" in options, nested)
 
     def parse(self, numbered: list[tuple[int, str]]) -> tuple[list[Record], list[int]]:
@@ -166,6 +165,26 @@ class _Run:
             self.remembered.pop(spec.name, None)
             self.lists[spec.name] = []
         self.origin = {}
+
+
+def _read_template(path: Path) -> dict[str, Any]:
+    """What TextFSM reads in a template: values (name, pattern, options) and states (rules
+    of expanded pattern and operators), from the cache while the file is unchanged."""
+    name = f"textfsm-{fingerprint([path])}.json"
+    read = read_cache(name)
+    if isinstance(read, dict) and read.keys() == {"values", "states"}:
+        return read
+    import textfsm
+
+    with open(path, encoding="utf-8") as fh:
+        fsm = textfsm.TextFSM(fh)
+    read = {"values": [[v.name, v.regex, list(v.OptionNames())] for v in fsm.values],
+            "states": {state: [[rule.regex, rule.line_op or "Next",
+                                rule.record_op or "NoRecord", rule.new_state or ""]
+                               for rule in rules]
+                       for state, rules in fsm.states.items()}}
+    write_cache(name, read)
+    return read
 
 
 # A template is read once per thread (fleet collection analyses devices in threads; a run

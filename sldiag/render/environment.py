@@ -57,10 +57,14 @@ def environment(fmt: str = "text", user_folder: str | None = None) -> Any:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
+    from ..base.resources import template_cache
+
     folder = user_folder or str(Path(__file__).parent / "templates")
     kind = SandboxedEnvironment if user_folder is not None else jinja2.Environment
+    # Only sldiag's own templates are kept compiled between runs.
+    compiled = template_cache(f"report-{fmt}") if user_folder is None else None
     env = kind(loader=jinja2.FileSystemLoader(folder), autoescape=fmt == "html",
                finalize=_finalize_for(fmt), trim_blocks=True, lstrip_blocks=True,
-               keep_trailing_newline=True)
+               keep_trailing_newline=True, bytecode_cache=compiled)
     env.filters.update(_filters())
     return env

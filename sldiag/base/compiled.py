@@ -1,0 +1,145 @@
+"""Regular expressions compiled once, not once per run.
+
+sldiag's knowledge holds some 450 patterns (TextFSM templates, the catalogue, the sanitiser,
+the rules); compiling them is a third of a small analysis. Python keeps compiled patterns
+only within a process, in ``re._cache``. Here the engine's program of each pattern (a list of
+numbers, which ``_sre.compile`` checks before it accepts it) is kept as data in sldiag's
+private cache, named for the interpreter and its regular-expression engine, and put back into
+``re._cache`` at start: every later ``re.compile`` of the same pattern, ours or a library's,
+finds it there.
+
+Only patterns that the run compiled and that are not in the cache are learnt, at exit. No
+pattern is ever built from a capture's text (a test runs a capture full of secrets and
+reads the cache back). Anything unexpected (another Python, a damaged file) costs only speed:
+the pattern is compiled as usual.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import binascii
+import re
+import sys
+from typing import Any
+
+from .resources import fingerprint, read_cache, write_cache
+
+# re's own cache drops its oldest entry when full (512 in CPython 3.11-3.13): it is made room
+# for what is put back, so that the patterns are still there when the imports ask for them.
+_HEADROOM = 2_000
+_MAX_KEPT = 4_000  # bounds the file, whatever compiles patterns in a run
+_loaded: set[tuple[type, str | bytes, int]] = set()
+_warmed = False
+
+
+def _engine() -> Any | None:
+    """The regular-expression engine's compiler, when this Python has the internals used."""
+    compiler = getattr(re, "_compiler", None)
+    engine = getattr(compiler, "_sre", None)
+    if not isinstance(getattr(re, "_cache", None), dict) or engine is None:
+        return None
+    return engine
+
+
+def _cache_name(engine: Any) -> str:
+    salt = (f"{sys.implementation.name} {sys.version} {sys.byteorder} {engine.MAGIC} "
+            f"{engine.CODESIZE}")
+    return f"regex-{fingerprint([], salt)}.json"
+
+
+def warm() -> None:
+    """Put the patterns of earlier runs back into ``re._cache`` (once per process)."""
+    global _warmed
+    engine = _engine()
+    if _warmed or engine is None:
+        return
+    _warmed = True
+    entries = read_cache(_cache_name(engine))
+    entries = entries[:_MAX_KEPT] if isinstance(entries, list) else []
+    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), len(entries) + _HEADROOM)  # type: ignore[attr-defined]
+    _loaded.update(re._cache)  # type: ignore[attr-defined]
+    for entry in entries:
+        try:
+            key, compiled = restored(entry)
+        except (TypeError, ValueError, RuntimeError, OverflowError, binascii.Error):
+            continue  # a damaged entry: that pattern is compiled as usual
+        if key not in _loaded:
+            re._cache[key] = compiled  # type: ignore[attr-defined]
+            _loaded.add(key)
+
+
+def remember() -> None:
+    """Keep this run's patterns for the next one, when it compiled any the cache lacked."""
+    engine = _engine()
+    if engine is None or not _warmed:
+        return
+    keys = [k for k in list(re._cache)  # type: ignore[attr-defined]
+            if k[0] in (str, bytes) and isinstance(k[2], int) and not k[2] & re.DEBUG]
+    if all(k in _loaded for k in keys):
+        return
+    entries = [e for _, pattern, flags in keys[-_MAX_KEPT:]
+               if (e := kept(pattern, flags)) is not None]
+    write_cache(_cache_name(engine), entries)
+
+
+def kept(pattern: str | bytes, flags: int) -> list[Any] | None:
+    """A pattern as the cache keeps it (JSON): the pattern, its flags, and what re's compiler
+    gives the engine for it, found by compiling it again with a recorder in the engine's
+    place (nothing of re's internals is copied here). None where this Python differs."""
+    found = _engine()
+    if found is None:
+        return None
+    engine: Any = found
+    recorded: list[tuple[Any, ...]] = []
+
+    class Recorder:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(engine, name)
+
+        def compile(self, *args: Any) -> Any:
+            recorded.append(args)
+            return engine.compile(*args)
+
+    compiler = re._compiler  # type: ignore[attr-defined]
+    compiler._sre = Recorder()
+    try:
+        compiler.compile(pattern, flags)
+    except Exception:  # noqa: BLE001 - a pattern that no longer compiles is not kept
+        return None
+    finally:
+        compiler._sre = engine
+    if len(recorded) != 1:
+        return None
+    _, final_flags, code, groups, groupindex, indexgroup = recorded[0]
+    words = base64.b64encode(array.array(_code_type(engine), code).tobytes()).decode("ascii")
+    text = pattern if isinstance(pattern, str) else {"bytes": pattern.decode("latin-1")}
+    return [text, flags, final_flags, words, groups, dict(groupindex), list(indexgroup)]
+
+
+def restored(entry: Any) -> tuple[tuple[type, str | bytes, int], re.Pattern[Any]]:
+    """``re._cache``'s key and the compiled pattern of a kept entry; the engine refuses a
+    program it cannot run (RuntimeError), other damage is a TypeError or ValueError."""
+    engine = _engine()
+    if engine is None:
+        raise TypeError("this Python keeps no patterns")
+    text, flags, final_flags, words, groups, groupindex, indexgroup = entry
+    if isinstance(text, str):
+        pattern: str | bytes = text
+    elif isinstance(text, dict) and isinstance(text.get("bytes"), str):
+        pattern = text["bytes"].encode("latin-1")
+    else:
+        raise TypeError("not a kept pattern")
+    if not isinstance(flags, int) or not isinstance(words, str):
+        raise TypeError("not a kept pattern")
+    code = array.array(_code_type(engine))
+    code.frombytes(base64.b64decode(words, validate=True))
+    compiled = engine.compile(pattern, final_flags, code.tolist(), groups, groupindex,
+                              tuple(indexgroup))
+    return (type(pattern), pattern, flags), compiled
+
+
+def _code_type(engine: Any) -> str:
+    """The array type of the engine's words (base64 of them reads twice as fast as JSON's
+    70,000 numbers)."""
+    return next(t for t in "HILQ" if array.array(t).itemsize == engine.CODESIZE)

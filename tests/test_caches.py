@@ -1,0 +1,139 @@
+"""What sldiag keeps between runs (compiled patterns, TextFSM templates as read, compiled
+templates) changes nothing but speed: the same reports with or without it, a damaged cache
+is passed over, and nothing of a capture ever gets into it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sldiag.base import compiled
+
+from .conftest import ROOT
+from .secretgen import generated, generated_session, leaked
+
+SAMPLES = sorted(p for p in (ROOT / "samples").iterdir() if p.is_file())
+
+# Patterns of every shape the engine has: groups named and not, flags inline and given,
+# bytes, possessive and atomic parts, look-arounds, back-references, Unicode classes.
+PATTERNS: list[tuple[str | bytes, int]] = [
+    (r"^(?P<host>[A-Za-z0-9][\w.-]{0,62})(?P<mode>\(config[^)]*\))?#\s*(?P<cmd>.*)$", 0),
+    (r"(?i)smart\s+licensing\s+(?:is\s+)?(ENABLED|DISABLED)", 0),
+    (r"^\s*Status:\s+(\S+(?:\s+\S+)*?)\s*$", re.MULTILINE),
+    (r"(?<![\w-])(?:pas(?:s(?:w(?:o(?:r(?:d)?)?)?)?)?(?![\w-]))\s++\S+", re.IGNORECASE),
+    (r"(?>a|ab)c|(\d)\1", 0),
+    (r"[\u00a0\u2000-\u200a]+|\bé\w*", re.UNICODE),
+    (rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|[Mm]ore", 0),
+    (r"x*", re.DEBUG & 0),
+]
+SUBJECTS = ["SW1(config-if)# interface Gi1/0/1", "Smart Licensing is ENABLED",
+            "  Status: REGISTERED on Jan 1", "username a password 7 0822455D0A16", "abc 11",
+            "\u2003éclair", "a\rb--More--", ""]
+
+
+@pytest.mark.parametrize("pattern,flags", PATTERNS)
+def test_a_kept_pattern_matches_as_the_compiled_one(pattern, flags):
+    entry = json.loads(json.dumps(compiled.kept(pattern, flags)))  # through JSON, as kept
+    key, restored = compiled.restored(entry)
+    fresh = re.compile(pattern, flags)
+    assert key == (type(pattern), pattern, flags)
+    assert (restored.pattern, restored.flags, restored.groups, restored.groupindex) == (
+        fresh.pattern, fresh.flags, fresh.groups, fresh.groupindex)
+    for subject in SUBJECTS:
+        text = subject.encode("utf-8") if isinstance(pattern, bytes) else subject
+        found = [m.span() + m.groups() for m in restored.finditer(text)]
+        assert found == [m.span() + m.groups() for m in fresh.finditer(text)], subject
+
+
+def test_a_damaged_entry_is_refused_not_run():
+    entry = compiled.kept(r"(a+)+b", 0)
+    assert entry is not None
+    damaged = [list(entry) for _ in range(4)]
+    damaged[0][3] = "AAAA////" * 4                      # words the engine cannot run
+    damaged[1][3] = "not base64!"
+    damaged[2][0] = 42                                   # not a pattern
+    damaged[3] = entry[:3]                               # cut short
+    for bad in damaged:
+        with pytest.raises((TypeError, ValueError, RuntimeError)):
+            compiled.restored(bad)
+
+
+def _run(cache: Path | None, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SLDIAG_CACHE_DIR"}
+    # A folder others may write is never used: that is how a run goes without the cache.
+    env["SLDIAG_CACHE_DIR"] = str(cache) if cache else "/tmp"
+    return subprocess.run([sys.executable, "-m", "sldiag", *args], capture_output=True,
+                          cwd=ROOT, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_reports_are_the_same_with_and_without_the_cache(tmp_path, fmt):
+    cache = tmp_path / "cache"
+    args = ("analyze", "--format", fmt, *map(str, SAMPLES))
+    without = _run(None, *args)
+    assert without.returncode == 1, without.stderr
+    first = _run(cache, *args)                          # fills the cache
+    kinds = {p.name.split("-")[0] for p in cache.iterdir()}
+    assert {"regex", "textfsm", "rules", "jinja"} <= kinds
+    second = _run(cache, *args)                         # reads it
+    assert first.stdout == without.stdout
+    assert second.stdout == without.stdout
+
+
+def test_a_damaged_cache_costs_only_speed(tmp_path):
+    cache = tmp_path / "cache"
+    sample = str(ROOT / "samples" / "08-out-of-compliance.session.log")
+    good = _run(cache, "analyze", sample)
+    for path in cache.iterdir():
+        if path.name.startswith("regex-"):
+            entries = json.loads(path.read_text())
+            for entry in entries:
+                entry[3] = "AAAA////" * 4
+            path.write_text(json.dumps(entries))
+        else:
+            path.write_bytes(b"\x00garbage")
+    damaged = _run(cache, "analyze", sample)
+    assert damaged.returncode == good.returncode
+    assert damaged.stdout == good.stdout
+    assert damaged.stderr == b""
+
+
+def test_nothing_of_a_capture_gets_into_the_cache(tmp_path):
+    planted = generated()
+    capture = tmp_path / "secrets.session.log"
+    capture.write_text(generated_session(planted))
+    cache = tmp_path / "cache"
+    for args in (("analyze", "-v", "--format", "html"), ("parse",),
+                 ("bundle", "--full-captures", "-o", str(tmp_path / "b.zip"))):
+        proc = _run(cache, *args, str(capture))
+        assert proc.returncode in (0, 1), proc.stderr
+    kept = b"".join(p.read_bytes() for p in cache.iterdir())
+    assert leaked(planted, kept) == []
+    assert b"SW-SEC-01" not in kept                      # not even the hostname
+
+
+def test_a_template_read_from_the_cache_parses_as_textfsm_read_it(monkeypatch):
+    import yaml
+
+    from sldiag.parsing.fsm import Template
+
+    parsers = ROOT / "parsers"
+    fixtures = sorted((parsers / "tests").glob("*/*.raw"))
+    templates = {raw.parent.name: parsers / "templates" / f"{raw.parent.name}.textfsm"
+                 for raw in fixtures}
+    for path in templates.values():
+        Template(path)                                   # read by TextFSM, then kept
+    monkeypatch.setitem(sys.modules, "textfsm", None)    # from now on only the cache
+    read = {name: Template(path) for name, path in templates.items()}
+    for raw in fixtures:
+        expected = yaml.safe_load(raw.with_suffix(".yml").read_text())["parsed_sample"]
+        records, refused = read[raw.parent.name].parse(
+            list(enumerate(raw.read_text().splitlines(), start=1)))
+        assert refused == []
+        assert [{k.lower(): v for k, v in r.values.items()} for r in records] == expected, raw
