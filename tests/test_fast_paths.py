@@ -1,6 +1,7 @@
 """The fast paths of bundles and the sanitiser give what the plain paths give: the prefilter
-as one trie against the alternation it replaces, blank lines passed over against the line-by-
-line sanitiser, lines a bundle does not carry never cleaned against cleaned then blanked."""
+as one trie against the alternation it replaces, blank lines passed over (one by one, or a run
+at once) against the line-by-line sanitiser, lines a bundle does not carry never cleaned but
+counted in runs against cleaned then blanked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sldiag.reading.read import iter_clean_lines
+from sldiag.reading.lines import Blanks
+from sldiag.reading.read import iter_carried_lines, iter_clean_lines
 from sldiag.sanitizing.carry import RangeCursor, merge
 from sldiag.sanitizing.rules import load_redaction_rules, prefilter_pattern
 from sldiag.sanitizing.sanitizer import MAX_WRAPPED_LINES, WRAP_WIDTHS, Sanitizer, _continues
@@ -90,15 +92,45 @@ def test_blank_lines_passed_over_give_the_same_sanitised_text(lines):
     assert fast.counts == plain.counts
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=6))
-def test_lines_not_carried_are_never_cleaned_but_blank(tmp_path_factory, spans):
+def _runs(lines: list[str]) -> list[str | Blanks]:
+    """The lines with each run of empty ones as one Blanks."""
+    out: list[str | Blanks] = []
+    for line in lines:
+        if line == "" and out and isinstance(out[-1], Blanks):
+            out[-1] = Blanks(out[-1] + 1)
+        else:
+            out.append(Blanks(1) if line == "" else line)
+    return out
+
+
+def _expanded(items: list[str | Blanks]) -> list[str]:
+    return [line for item in items
+            for line in ([""] * item if isinstance(item, Blanks) else [item])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_runs_of_blank_lines_give_the_same_sanitised_text(lines):
+    fast, plain = Sanitizer(), Sanitizer()
+    fast.start()
+    plain.start()
+    assert _expanded(list(fast.stream(_runs(lines)))) == _plain_stream(plain, lines)
+    assert fast.counts == plain.counts
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=6),
+       st.sampled_from([64, 97, 1 << 20]))
+def test_lines_not_carried_are_never_cleaned_but_counted(tmp_path_factory, spans, chunk):
     path = tmp_path_factory.mktemp("c") / "capture.txt"
     path.write_bytes(b"".join(b"SW1#show x %d\x1b[0m\r\n  line\tof\xc2\xa0output\n" % i
-                              for i in range(40)))
+                              for i in range(40)) + b"last line, no newline")
     merged = merge([(a, a + n) for a, n in spans])
     plain = list(iter_clean_lines(str(path)))
     inside = RangeCursor(merged)
     blanked = [line if i in inside else "" for i, line in enumerate(plain)]
-    fast = list(iter_clean_lines(str(path), keep=RangeCursor(merged).__contains__))
-    assert fast == blanked
+    fast = list(iter_carried_lines(str(path), merged, chunk_bytes=chunk))
+    assert _expanded(fast) == blanked
+    # Lines not carried never come one by one: a Blanks never follows a Blanks.
+    assert not any(isinstance(a, Blanks) and isinstance(b, Blanks)
+                   for a, b in zip(fast, fast[1:], strict=False))

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from ..base.files import replace_atomically
 from ..model.problems import Problems
+from ..reading.lines import Blanks
 from ..render.road import Shown, ShownLines, require, require_lines
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -45,8 +46,8 @@ class Bundle:
     def add_spooled(self, name: str, lines: ShownLines) -> None:
         """A capture member too large to hold: written to a spool file line by line."""
         with open(self.spool_path(name), "w", encoding="utf-8") as out:
-            for line in require_lines(lines, f"bundle member {name}"):
-                out.write(line + "\n")
+            for line in require_lines(lines, f"bundle member {name}").runs():
+                out.write("\n" * line if isinstance(line, Blanks) else line + "\n")
 
     def names(self) -> list[str]:
         return sorted({*self.files, *self.spooled})

@@ -20,7 +20,8 @@ from ..base.limits import MAX_FILES_PER_RUN
 from ..diagnosing.knowledge import Knowledge
 from ..model.problems import Problems
 from ..reading.inputs import STDIN_NAME
-from ..reading.read import LARGE_CAPTURE_BYTES, iter_clean_lines, read_whole
+from ..reading.lines import Blanks
+from ..reading.read import LARGE_CAPTURE_BYTES, iter_carried_lines, iter_clean_lines, read_whole
 from ..render.documents import facts_document, render_json
 from ..render.formats import FORMATS, ReportOptions
 from ..render.road import show_lines
@@ -97,7 +98,7 @@ def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sani
     """One capture's sanitised text into the bundle. Lines go through in order, the
     configuration's in batches through netconan too, so a large capture is never held (nor
     its configuration, however many interface blocks it has)."""
-    lines = _source_lines(source, encoding, None if full else RangeCursor(source.carried))
+    lines = _source_lines(source, encoding, full)
     if not full and not source.large:  # a large one is read with the others blank already
         lines = _carried_only(lines, source.carried)
     sanitised = sanitised_lines(lines, source.config, sanitizer, counts)
@@ -108,29 +109,38 @@ def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sani
         bundle.add_lines(member, lines)
 
 
-def _source_lines(source: Source, encoding: str | None,
-                  carried: RangeCursor | None) -> Iterable[str]:
-    """The capture's cleaned lines, read again from its source (streaming when large; then
-    only the ``carried`` lines are cleaned, the others are blank already)."""
+def _source_lines(source: Source, encoding: str | None, full: bool) -> Iterable[str | Blanks]:
+    """The capture's cleaned lines, read again from its source (streaming when large; then,
+    unless ``full``, only the carried lines are read, each run of others is one Blanks)."""
     item = source.item
+    if source.large and full:
+        return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name)
     if source.large:
-        keep = carried.__contains__ if carried is not None else None
-        return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name,
-                                keep=keep)
+        return iter_carried_lines(item.path, source.carried, encoding, indent=source.indent,
+                                  name=item.name)
     return read_whole(item.path, encoding, name=item.name).lines
 
 
-def _carried_only(lines: Iterable[str], carried: tuple[tuple[int, int], ...]) -> Iterator[str]:
+def _carried_only(lines: Iterable[str | Blanks], carried: tuple[tuple[int, int], ...]
+                  ) -> Iterator[str | Blanks]:
     """The lines that may leave sldiag, and a blank line in place of each other one."""
     inside = RangeCursor(carried)
     for index, line in enumerate(lines):
         yield line if index in inside else ""
 
 
-def _withheld(lines: Iterable[str], withheld_lines: frozenset[int]) -> Iterator[str]:
-    """Lines sldiag could not read, quoted by their label only (as its reports quote them)."""
-    for index, line in enumerate(lines):
+def _withheld(lines: Iterable[str | Blanks], withheld_lines: frozenset[int]
+              ) -> Iterator[str | Blanks]:
+    """Lines sldiag could not read, quoted by their label only (as its reports quote them;
+    an empty line stays empty)."""
+    index = 0
+    for line in lines:
+        if isinstance(line, Blanks):
+            index += line
+            yield line
+            continue
         yield withheld(line) if index in withheld_lines else line
+        index += 1
 
 
 def _member_names(names_shown: list[str], sanitizer: Sanitizer) -> list[str]:

@@ -58,6 +58,12 @@ class Capture:
         self.notes.append((line, what))
 
 
+class Blanks(int):
+    """In a stream of lines on their way out (a bundle's capture): this many empty lines in
+    one item, for the runs of lines a bundle does not carry (millions in a large show tech,
+    where one item each was most of the work). Every stage passes it on as it is."""
+
+
 class SparseLines(Sequence[str]):
     """The lines of a large capture: every line keeps its number, only those sldiag reads
     keep their text (the others read as ""). ``indexes`` walks the kept ones only."""

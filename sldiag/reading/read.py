@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 
 from ..base.errors import InputError
 from ..base.limits import MAX_LINE_BYTES, MAX_WHOLE_READ_LINES
@@ -27,6 +27,7 @@ from .decode import (
     read_chunk,
 )
 from .lines import (
+    Blanks,
     Capture,
     clean_capture_line,
     clean_text,
@@ -148,33 +149,80 @@ class _Transcoder:
 
 def iter_clean_lines(path: str, encoding: str | None = None,
                      chunk_bytes: int = CHUNK_BYTES, indent: str = "",
-                     name: str | None = None,
-                     keep: Callable[[int], bool] | None = None) -> Iterator[str]:
+                     name: str | None = None) -> Iterator[str]:
     """Every line of a capture already read once (so known to decode), cleaned as a whole
     read cleans it (``indent`` as that read found it), one chunk in memory at a time; a line
-    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it. With
-    ``keep`` (0-based line index -> bool), a line not kept is an empty string, never
-    cleaned (a bundle carries a few lines of a large show tech)."""
+    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it."""
     name = name or display_name(path)
-    cleaned: Counter = Counter()
-    headers: list[tuple[int, str]] = []
-    number = 0
     stream, encoding = open_text(path, name, encoding)
-    errors = "strict" if encoding else "replace"
-    codec = encoding or "utf-8"
+    clean = _LineCleaner(encoding, indent)
+    for block in _line_blocks(name, stream, encoding, chunk_bytes):
+        for raw in block.decode(clean.codec, errors=clean.errors).split("\n"):
+            yield clean(raw)
 
-    def lines_of(data: bytes) -> Iterator[str]:
-        nonlocal number
-        for raw in data.decode(codec, errors=errors).split("\n"):
-            number += 1
-            if keep is not None and not keep(number - 1):
-                yield ""
+
+def iter_carried_lines(path: str, carried: Sequence[tuple[int, int]],
+                       encoding: str | None = None, chunk_bytes: int = CHUNK_BYTES,
+                       indent: str = "", name: str | None = None) -> Iterator[str | Blanks]:
+    """The lines of :func:`iter_clean_lines` a bundle carries (``carried``: sorted [start,
+    end) ranges of 0-based indexes), each cleaned; every run of other lines is one
+    :class:`Blanks`, never decoded nor cleaned (a bundle carries a few lines of a large
+    show tech)."""
+    name = name or display_name(path)
+    stream, encoding = open_text(path, name, encoding)
+    clean = _LineCleaner(encoding, indent)
+    at_range = 0
+    blank = 0                                # lines not carried, not yet passed on
+    for block in _line_blocks(name, stream, encoding, chunk_bytes):
+        first = clean.number                 # the 0-based index of the block's first line
+        last = first + block.count(b"\n") + 1
+        at, parts = first, None
+        while at_range < len(carried) and at < last:
+            start, end = carried[at_range]
+            if end <= at:
+                at_range += 1
                 continue
-            if len(raw) > MAX_LINE_BYTES // 4:
-                raw = cut_long_line(raw) or raw
-            line = clean_capture_line(raw, number, cleaned, headers)
-            yield strip_indent(line, indent)
+            if start >= last:
+                break
+            blank += max(0, start - at)
+            at = max(at, start)
+            if blank:
+                yield Blanks(blank)
+                blank = 0
+            parts = parts if parts is not None else block.split(b"\n")
+            for raw in parts[at - first:min(end, last) - first]:
+                clean.number = at
+                yield clean(raw.decode(clean.codec, errors=clean.errors))
+                at += 1
+        blank += last - at
+        clean.number = last
+    if blank:
+        yield Blanks(blank)
 
+
+class _LineCleaner:
+    """One line as a whole read cleans it, numbered in order."""
+
+    def __init__(self, encoding: str | None, indent: str) -> None:
+        self.codec = encoding or "utf-8"
+        self.errors = "strict" if encoding else "replace"
+        self.indent = indent
+        self.number = 0                      # lines before the next one
+        self.cleaned: Counter = Counter()
+        self.headers: list[tuple[int, str]] = []
+
+    def __call__(self, raw: str) -> str:
+        self.number += 1
+        if len(raw) > MAX_LINE_BYTES // 4:
+            raw = cut_long_line(raw) or raw
+        line = clean_capture_line(raw, self.number, self.cleaned, self.headers)
+        return strip_indent(line, self.indent)
+
+
+def _line_blocks(name: str, stream: ByteStream, encoding: str | None,
+                 chunk_bytes: int) -> Iterator[bytes]:
+    """The capture's bytes a chunk at a time, in blocks of whole lines (without the newline
+    after the last); a line longer than MAX_LINE_BYTES is cut there."""
     try:
         pending = b""
         dropping = False         # inside a line too long to keep: skip to its end
@@ -191,7 +239,7 @@ def iter_clean_lines(path: str, encoding: str | None = None,
                 more, dropping = more[newline:], False
             if not more:
                 if pending:  # the last line, with no newline after it
-                    yield from lines_of(pending)
+                    yield pending
                 return
             data = pending + more
             cut = data.rfind(b"\n") + 1
@@ -200,7 +248,7 @@ def iter_clean_lines(path: str, encoding: str | None = None,
                 if len(pending) > MAX_LINE_BYTES:
                     pending, dropping = cut_line_bytes(pending), True
                 continue
-            yield from lines_of(data[:cut - 1])
+            yield data[:cut - 1]
             pending = data[cut:]
     finally:
         stream.close()

@@ -17,12 +17,13 @@ be written: tests/test_road.py checks both the sinks and the escapes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..base import textsafe
 from ..base.files import replace_atomically, write_atomically
+from ..reading.lines import Blanks
 
 _TOKEN = object()
 
@@ -113,19 +114,31 @@ class ShownLines:
     sanitised by the caller's sanitiser, and here made lines (no CR, no line break inside).
     Made by :func:`show_lines` only; the capture writers accept nothing else."""
 
-    def __init__(self, lines: Iterable[str], token: object = None) -> None:
+    def __init__(self, lines: Iterable[str | Blanks], token: object = None) -> None:
         if token is not _TOKEN:
             raise TypeError("ShownLines are made by render.road.show_lines() only")
         self._lines = lines
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
+        for line in self.runs():
+            if isinstance(line, Blanks):
+                yield from [""] * line
+            else:
+                yield line
+
+    def runs(self) -> Iterator[str | Blanks]:
+        """The lines, a run of empty ones as one :class:`Blanks` (for writers that write a
+        run at once)."""
         for line in self._lines:
+            if isinstance(line, Blanks):
+                yield line
+                continue
             if "\r" in line or "\n" in line:
                 line = line.replace("\r", "").replace("\n", " ")
             yield line
 
 
-def show_lines(lines: Iterable[str]) -> ShownLines:
+def show_lines(lines: Iterable[str | Blanks]) -> ShownLines:
     """Sanitised capture lines, for a capture file."""
     return ShownLines(lines, _TOKEN)
 
@@ -145,5 +158,5 @@ def write_text(path: Path, text: Shown, mode: int | None = None) -> None:
 def write_lines(path: Path, lines: ShownLines, mode: int | None = None) -> None:
     """A capture file, written atomically: road lines only."""
     with replace_atomically(path, mode) as fh:
-        for line in require_lines(lines, str(path)):
-            fh.write(line.encode("utf-8") + b"\n")
+        for line in require_lines(lines, str(path)).runs():
+            fh.write(b"\n" * line if isinstance(line, Blanks) else line.encode("utf-8") + b"\n")

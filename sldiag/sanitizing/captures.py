@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..reading.lines import Blanks
 from .netconan import netconan_lines
-from .sanitizer import Sanitizer
+from .sanitizer import Line, Sanitizer
 
 NETCONAN_BATCH = 5_000  # configuration lines given to netconan at a time
 
 
-def sanitised_lines(lines: Iterable[str], config: Iterable[tuple[int, int]],
+def sanitised_lines(lines: Iterable[Line], config: Iterable[tuple[int, int]],
                     sanitizer: Sanitizer, counts: dict[str, int] | None = None
-                    ) -> Iterator[str]:
+                    ) -> Iterator[Line]:
     """Every line through the sanitiser; those in the ``config`` ranges ([start, end) of
     0-based line indexes, sorted) through netconan first. Where our rules know the secret,
     they redact the original line (netconan can mangle a line it half understands);
@@ -29,8 +30,8 @@ def sanitised_lines(lines: Iterable[str], config: Iterable[tuple[int, int]],
     yield from sanitizer.stream(_netconan_where_needed(lines, list(config), sanitizer, counts))
 
 
-def _netconan_where_needed(lines: Iterable[str], ranges: list[tuple[int, int]],
-                           sanitizer: Sanitizer, counts: dict[str, int]) -> Iterator[str]:
+def _netconan_where_needed(lines: Iterable[Line], ranges: list[tuple[int, int]],
+                           sanitizer: Sanitizer, counts: dict[str, int]) -> Iterator[Line]:
     batch: list[str] = []
 
     def flush() -> Iterator[str]:
@@ -42,7 +43,16 @@ def _netconan_where_needed(lines: Iterable[str], ranges: list[tuple[int, int]],
         batch.clear()
 
     at = 0  # the first range that may still hold a line
-    for index, original in enumerate(lines):
+    index = -1
+    for original in lines:
+        if isinstance(original, Blanks):
+            # Lines not carried: nothing for netconan, which reads the batch line by line
+            # (the lines it could change, see netconan_lines), so the batch may end here.
+            yield from flush()
+            index += original
+            yield original
+            continue
+        index += 1
         if not original and not batch:
             yield original  # nothing for netconan (a line a bundle does not carry)
             continue

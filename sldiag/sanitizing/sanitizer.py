@@ -14,10 +14,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from ..reading.lines import SparseLines
+from ..reading.lines import Blanks, SparseLines
 from .known import KnownValues
 from .rules import OPTIONAL_CLASSES, BlockRule, SecretRule, load_redaction_rules
+
+# A stream of lines, or of lines and runs of empty ones (a bundle's capture): what goes in
+# comes out.
+Line = TypeVar("Line", str, str | Blanks)
 
 # A terminal hard-wraps a long line at its width: a line of exactly these many columns may go
 # on in the next one (and a secret with it).
@@ -87,11 +92,25 @@ class Sanitizer:
         out += self.stream(run)
         return lines.with_texts(out)
 
-    def stream(self, lines: Iterable[str]) -> Iterator[str]:
+    def stream(self, lines: Iterable[Line]) -> Iterator[Line]:
         """Every line sanitised, reading ahead over the lines a terminal wrapped: a line of a
-        wrap width goes on in the next one, and a secret may cross the wrap."""
+        wrap width goes on in the next one, and a secret may cross the wrap. A run of empty
+        lines (:class:`Blanks`) is passed on whole, but inside a block a key may span,
+        where each empty line is read as one."""
         group: list[str] = []
         for line in lines:
+            if isinstance(line, Blanks):
+                left = int(line)
+                while left and self._in_block is not None:
+                    yield from self._group(group)
+                    group = []
+                    yield from self._group([""])
+                    left -= 1
+                if left:
+                    yield from self._group(group)
+                    group = []
+                    yield Blanks(left)
+                continue
             if not line and self._in_block is None:
                 # An empty line (most of a bundle's large show tech: lines not carried) ends
                 # any wrap and holds nothing: as line("") would give it, without the work.
