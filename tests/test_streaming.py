@@ -422,3 +422,42 @@ def test_a_secret_block_does_not_run_on_across_lines_not_read():
     assert "planted" not in clean[1]
     assert clean[10] == "  Status: REGISTERED"
     assert len(clean) == 20 and clean[5] == ""
+
+
+def test_a_long_bundle_tells_its_stages_and_how_far_it_is(tmp_path):
+    from sldiag.bundle.archive import write_bundle
+    from sldiag.bundle.build import build_bundle
+
+    path = tmp_path / "big.txt"
+    big_show_tech(path, filler_blocks=300)
+    told: list[tuple[str, int, int]] = []
+    bundle = build_bundle([str(path)], KNOWLEDGE, large_bytes=64 * 1024,
+                          progress=lambda *args: told.append(args))
+    write_bundle(bundle, tmp_path / "case.zip", lambda *args: told.append(args))
+    stages = [stage for stage, _, _ in told]
+    assert stages.index("analysing") < stages.index("writing captures") < \
+        stages.index("compressing")
+    for stage in ("writing captures", "compressing"):
+        seen = [(done, total) for s, done, total in told if s == stage]
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)      # only forward
+        assert seen[-1][0] == seen[-1][1] > 0                          # to the end
+    assert ("writing captures", path.stat().st_size, path.stat().st_size) in told
+
+
+def test_the_bar_shows_only_once_the_work_is_long(monkeypatch):
+    from sldiag.cli.common import StagedProgress
+
+    with StagedProgress() as update:
+        assert update is None                            # not a terminal: no bar at all
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    quick = StagedProgress()
+    with quick as update:
+        update("writing captures", 5, 10)
+        assert quick.bar is None                         # under SHOW_AFTER: nothing shown
+    slow = StagedProgress()
+    slow.SHOW_AFTER = 0.0
+    with slow as update:
+        update("compressing", 5, 10)
+        assert slow.bar is not None
+        assert slow.bar.tasks[0].description == "compressing"
+        assert slow.bar.tasks[0].completed == 5

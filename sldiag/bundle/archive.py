@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -16,6 +16,9 @@ from ..base.files import replace_atomically
 from ..model.problems import Problems
 from ..reading.lines import Blanks
 from ..render.road import Shown, ShownLines, require, require_lines
+
+# What a long bundle tells a progress bar: its stage, and how far it is (done, total).
+StageProgress = Callable[[str, int, int], None]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -67,8 +70,11 @@ class Bundle:
             self._spool.cleanup()
             self._spool = None
 
-    def write_zip(self, out: BinaryIO) -> None:
-        """The zip, member by member; spooled members are copied, never held whole."""
+    def write_zip(self, out: BinaryIO, progress: StageProgress | None = None) -> None:
+        """The zip, member by member; spooled members are copied, never held whole (the
+        bytes copied told to ``progress``)."""
+        total = sum(p.stat().st_size for p in self.spooled.values())
+        done = 0
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in self.names():
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
@@ -81,7 +87,11 @@ class Bundle:
                 path = self.spooled[name]
                 info.file_size = path.stat().st_size  # as writestr would: the same bytes
                 with zf.open(info, "w") as dest, open(path, "rb") as src:
-                    shutil.copyfileobj(src, dest, 1 << 20)
+                    while chunk := src.read(1 << 22):
+                        dest.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress("compressing", done, total)
 
     def zip_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -101,8 +111,8 @@ def _digest(bundle: Bundle, name: str) -> dict[str, Any]:
     return {"sha256": digest.hexdigest(), "bytes": size}
 
 
-def write_bundle(bundle: Bundle, output: Path) -> None:
+def write_bundle(bundle: Bundle, output: Path, progress: StageProgress | None = None) -> None:
     """Written beside ``output`` and renamed: never a half-written bundle."""
     with replace_atomically(output) as fh:
-        bundle.write_zip(fh)
+        bundle.write_zip(fh, progress)
     bundle.close()

@@ -9,7 +9,8 @@ count, never the values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,7 +29,7 @@ from ..render.road import show_lines
 from ..sanitizing.captures import sanitised_lines
 from ..sanitizing.carry import RangeCursor
 from ..sanitizing.sanitizer import Sanitizer, withheld
-from .archive import Bundle
+from .archive import Bundle, StageProgress
 from .rename import renamed
 
 REPORTS = {"report.html": "html", "report.md": "md", "report.json": "json"}
@@ -36,16 +37,20 @@ REPORTS = {"report.html": "html", "report.md": "md", "report.json": "json"}
 
 def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] = frozenset(),
                  encoding: str | None = None, large_bytes: int = LARGE_CAPTURE_BYTES,
-                 max_files: int = MAX_FILES_PER_RUN, full_captures: bool = False) -> Bundle:
+                 max_files: int = MAX_FILES_PER_RUN, full_captures: bool = False,
+                 progress: StageProgress | None = None) -> Bundle:
     """Analyse the inputs (excerpts cut for the reports) and bundle that analysis."""
     sanitizer = Sanitizer(redact)
+    files = (lambda done, total: progress("analysing", done, total)) if progress else None
     analysis = analyse_paths(paths, knowledge, encoding, redact=redact, with_text=True,
-                             large_bytes=large_bytes, max_files=max_files, sanitizer=sanitizer)
-    return bundle_analysis(analysis, knowledge, sanitizer, encoding, full_captures)
+                             large_bytes=large_bytes, max_files=max_files, sanitizer=sanitizer,
+                             progress=files)
+    return bundle_analysis(analysis, knowledge, sanitizer, encoding, full_captures, progress)
 
 
 def bundle_analysis(analysis: Analysis, knowledge: Knowledge, sanitizer: Sanitizer,
-                    encoding: str | None = None, full_captures: bool = False) -> Bundle:
+                    encoding: str | None = None, full_captures: bool = False,
+                    progress: StageProgress | None = None) -> Bundle:
     """The bundle of an analysis (made with ``sanitizer``, excerpts cut): each capture as
     ``captures/<file name>``, the reports citing those names. A capture carries the lines
     licensing depends on (parsers/carry.yaml), sanitised, and blank lines in place of the
@@ -57,9 +62,11 @@ def bundle_analysis(analysis: Analysis, knowledge: Knowledge, sanitizer: Sanitiz
     counts = {"netconan": 0}
     members = _member_names([source.name for source in analysis.sources], sanitizer)
     kept: dict[str, str] = {}
+    read = _ReadProgress(progress, [source.item.path for source in analysis.sources])
     for source, member in zip(analysis.sources, members, strict=True):
         try:
-            _capture_member(bundle, source, member, sanitizer, encoding, counts, full_captures)
+            _capture_member(bundle, source, member, sanitizer, encoding, counts, full_captures,
+                            read.next_file())
         except InputError as exc:
             (bundle.problems.errors if source.item.explicit
              else bundle.problems.skipped).append(str(exc))
@@ -94,11 +101,12 @@ def _reports(bundle: Bundle) -> None:
 
 
 def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sanitizer,
-                    encoding: str | None, counts: dict[str, int], full: bool) -> None:
+                    encoding: str | None, counts: dict[str, int], full: bool,
+                    on_read: Callable[[int], None] | None = None) -> None:
     """One capture's sanitised text into the bundle. Lines go through in order, the
     configuration's in batches through netconan too, so a large capture is never held (nor
     its configuration, however many interface blocks it has)."""
-    lines = _source_lines(source, encoding, full)
+    lines = _source_lines(source, encoding, full, on_read)
     if not full and not source.large:  # a large one is read with the others blank already
         lines = _carried_only(lines, source.carried)
     sanitised = sanitised_lines(lines, source.config, sanitizer, counts)
@@ -109,16 +117,52 @@ def _capture_member(bundle: Bundle, source: Source, member: str, sanitizer: Sani
         bundle.add_lines(member, lines)
 
 
-def _source_lines(source: Source, encoding: str | None, full: bool) -> Iterable[str | Blanks]:
+def _source_lines(source: Source, encoding: str | None, full: bool,
+                  on_read: Callable[[int], None] | None) -> Iterable[str | Blanks]:
     """The capture's cleaned lines, read again from its source (streaming when large; then,
     unless ``full``, only the carried lines are read, each run of others is one Blanks)."""
     item = source.item
     if source.large and full:
-        return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name)
+        return iter_clean_lines(item.path, encoding, indent=source.indent, name=item.name,
+                                on_read=on_read)
     if source.large:
         return iter_carried_lines(item.path, source.carried, encoding, indent=source.indent,
-                                  name=item.name)
+                                  name=item.name, on_read=on_read)
     return read_whole(item.path, encoding, name=item.name).lines
+
+
+class _ReadProgress:
+    """The bytes of the captures read again for the bundle, told to ``progress`` as
+    "writing captures" (a gzip's read bytes counted up to its size on disk)."""
+
+    def __init__(self, progress: StageProgress | None, paths: list[str]) -> None:
+        self.progress = progress
+        self.sizes = [_size(p) for p in paths]
+        self.total = sum(self.sizes)
+        self.before = 0                      # the bytes of the files done
+        self.at = -1
+
+    def next_file(self) -> Callable[[int], None] | None:
+        if self.progress is None:
+            return None
+        if self.at >= 0:
+            self.before += self.sizes[self.at]
+        self.at += 1
+        size, read = self.sizes[self.at], 0
+        progress = self.progress
+
+        def on_read(n: int) -> None:
+            nonlocal read
+            read = min(size, read + n)
+            progress("writing captures", self.before + read, self.total)
+        return on_read
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):  # standard input, an archive member: no size known
+        return 0
 
 
 def _carried_only(lines: Iterable[str | Blanks], carried: tuple[tuple[int, int], ...]

@@ -124,3 +124,39 @@ class FileProgress:
     def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+class StagedProgress:
+    """A progress bar on a terminal for a long bundle (its stage and how far it is), shown
+    once the work has taken SHOW_AFTER seconds: a quick bundle prints nothing more."""
+
+    SHOW_AFTER = 2.0
+
+    def __enter__(self) -> Any:
+        self.bar: Any = None
+        if not sys.stderr.isatty():
+            return None
+        import time
+
+        started = time.monotonic()
+
+        def update(stage: str, done: int, total: int) -> None:
+            if self.bar is None:
+                if time.monotonic() - started < self.SHOW_AFTER:
+                    return
+                self._start()
+            self.bar.update(self.task, description=stage, completed=done, total=total or None)
+
+        return update
+
+    def _start(self) -> None:
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                            transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("", total=None)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -12,6 +12,7 @@ import click
 from ..base.limits import MAX_FILES_PER_RUN
 from .common import (
     EXIT_INPUT,
+    StagedProgress,
     encoding_option,
     fail,
     redact_classes,
@@ -46,9 +47,11 @@ def bundle(paths: tuple[str, ...], output: Path, redact: str, rule_dirs: tuple[P
 
     if any(same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
-    built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)), redact_classes(redact),
-                         encoding, max_files=max_files, full_captures=full_captures)
-    _write(built, output)
+    with StagedProgress() as progress:
+        built = build_bundle(list(paths), Knowledge.load(list(rule_dirs)),
+                             redact_classes(redact), encoding, max_files=max_files,
+                             full_captures=full_captures, progress=progress)
+        _write(built, output, progress=progress)
 
 
 def write_analysis_bundle(analysis: Any, sanitizer: Any, output: Path,
@@ -70,7 +73,7 @@ def write_analysis_bundle(analysis: Any, sanitizer: Any, output: Path,
     _write(built, output, report=False)
 
 
-def _write(built: Any, output: Path, report: bool = True) -> None:
+def _write(built: Any, output: Path, report: bool = True, progress: Any = None) -> None:
     from ..bundle.archive import write_bundle
 
     if report:
@@ -78,7 +81,7 @@ def _write(built: Any, output: Path, report: bool = True) -> None:
     if built.errors or not built.results:
         sys.exit(EXIT_INPUT)
     try:
-        write_bundle(built, output)
+        write_bundle(built, output, progress)
     except OSError as exc:
         fail(f"{output}: cannot write ({exc.strerror or exc})")
     removed = sum(built.redactions.values())

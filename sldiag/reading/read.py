@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..base.errors import InputError
 from ..base.limits import MAX_LINE_BYTES, MAX_WHOLE_READ_LINES
@@ -149,21 +149,25 @@ class _Transcoder:
 
 def iter_clean_lines(path: str, encoding: str | None = None,
                      chunk_bytes: int = CHUNK_BYTES, indent: str = "",
-                     name: str | None = None) -> Iterator[str]:
+                     name: str | None = None,
+                     on_read: Callable[[int], None] | None = None) -> Iterator[str]:
     """Every line of a capture already read once (so known to decode), cleaned as a whole
     read cleans it (``indent`` as that read found it), one chunk in memory at a time; a line
-    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it."""
+    longer than MAX_LINE_BYTES is cut there, as the read that analysed it cut it.
+    ``on_read``: told the bytes of each chunk read (a progress bar)."""
     name = name or display_name(path)
     stream, encoding = open_text(path, name, encoding)
     clean = _LineCleaner(encoding, indent)
-    for block in _line_blocks(name, stream, encoding, chunk_bytes):
+    for block in _line_blocks(name, stream, encoding, chunk_bytes, on_read):
         for raw in block.decode(clean.codec, errors=clean.errors).split("\n"):
             yield clean(raw)
 
 
 def iter_carried_lines(path: str, carried: Sequence[tuple[int, int]],
                        encoding: str | None = None, chunk_bytes: int = CHUNK_BYTES,
-                       indent: str = "", name: str | None = None) -> Iterator[str | Blanks]:
+                       indent: str = "", name: str | None = None,
+                       on_read: Callable[[int], None] | None = None
+                       ) -> Iterator[str | Blanks]:
     """The lines of :func:`iter_clean_lines` a bundle carries (``carried``: sorted [start,
     end) ranges of 0-based indexes), each cleaned; every run of other lines is one
     :class:`Blanks`, never decoded nor cleaned (a bundle carries a few lines of a large
@@ -173,7 +177,7 @@ def iter_carried_lines(path: str, carried: Sequence[tuple[int, int]],
     clean = _LineCleaner(encoding, indent)
     at_range = 0
     blank = 0                                # lines not carried, not yet passed on
-    for block in _line_blocks(name, stream, encoding, chunk_bytes):
+    for block in _line_blocks(name, stream, encoding, chunk_bytes, on_read):
         first = clean.number                 # the 0-based index of the block's first line
         last = first + block.count(b"\n") + 1
         at, parts = first, None
@@ -219,8 +223,8 @@ class _LineCleaner:
         return strip_indent(line, self.indent)
 
 
-def _line_blocks(name: str, stream: ByteStream, encoding: str | None,
-                 chunk_bytes: int) -> Iterator[bytes]:
+def _line_blocks(name: str, stream: ByteStream, encoding: str | None, chunk_bytes: int,
+                 on_read: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The capture's bytes a chunk at a time, in blocks of whole lines (without the newline
     after the last); a line longer than MAX_LINE_BYTES is cut there."""
     try:
@@ -229,6 +233,8 @@ def _line_blocks(name: str, stream: ByteStream, encoding: str | None,
         first = True
         while True:
             more = read_chunk(name, stream, chunk_bytes)
+            if on_read is not None:
+                on_read(len(more))
             if first and encoding is None and more.startswith(UTF8_BOM):
                 more = more[len(UTF8_BOM):]
             first = False
