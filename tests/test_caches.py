@@ -129,7 +129,9 @@ def test_a_template_read_from_the_cache_parses_as_textfsm_read_it(monkeypatch):
                  for raw in fixtures}
     for path in templates.values():
         Template(path)                                   # read by TextFSM, then kept
-    monkeypatch.setitem(sys.modules, "textfsm", None)    # from now on only the cache
+    import textfsm
+
+    monkeypatch.setattr(textfsm, "TextFSM", None)        # from now on only the cache
     read = {name: Template(path) for name, path in templates.items()}
     for raw in fixtures:
         expected = yaml.safe_load(raw.with_suffix(".yml").read_text())["parsed_sample"]
@@ -137,3 +139,15 @@ def test_a_template_read_from_the_cache_parses_as_textfsm_read_it(monkeypatch):
             list(enumerate(raw.read_text().splitlines(), start=1)))
         assert refused == []
         assert [{k.lower(): v for k, v in r.values.items()} for r in records] == expected, raw
+
+
+def test_a_template_kept_in_a_shape_it_cannot_have_is_read_again(monkeypatch, tmp_path):
+    from sldiag.parsing.fsm import Template
+
+    monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    path = ROOT / "parsers" / "templates" / "cisco_ios_show_clock.textfsm"
+    expected = Template(path).states
+    (kept,) = (tmp_path / "cache").glob("textfsm-*.json")
+    kept.write_text(json.dumps({"values": [[1]], "states": {"Start": [["(", 2]]}}))
+    assert {k: [(r.match.pattern, r.line_op) for r in v] for k, v in Template(path).states.items()} \
+        == {k: [(r.match.pattern, r.line_op) for r in v] for k, v in expected.items()}

@@ -50,7 +50,12 @@ class Template:
     """A TextFSM template, read once."""
 
     def __init__(self, path: Path) -> None:
-        read = _read_template(path)
+        try:
+            self._build(_read_template(path))
+        except (TypeError, ValueError, AttributeError, re.error):  # a damaged cache entry
+            self._build(_read_template(path, use_cache=False))
+
+    def _build(self, read: dict[str, Any]) -> None:
         self.values = [self._value(name, regex, options) for name, regex, options in
                        read["values"]]
         self.names = [v.name for v in self.values]
@@ -167,11 +172,12 @@ class _Run:
         self.origin = {}
 
 
-def _read_template(path: Path) -> dict[str, Any]:
+def _read_template(path: Path, use_cache: bool = True) -> dict[str, Any]:
     """What TextFSM reads in a template: values (name, pattern, options) and states (rules
-    of expanded pattern and operators), from the cache while the file is unchanged."""
-    name = f"textfsm-{fingerprint([path])}.json"
-    read = read_cache(name)
+    of expanded pattern and operators), from the cache while the file and TextFSM are
+    unchanged."""
+    name = f"textfsm-{fingerprint([path], _textfsm_release())}.json"
+    read = read_cache(name) if use_cache else None
     if isinstance(read, dict) and read.keys() == {"values", "states"}:
         return read
     import textfsm
@@ -185,6 +191,23 @@ def _read_template(path: Path) -> dict[str, Any]:
                        for state, rules in fsm.states.items()}}
     write_cache(name, read)
     return read
+
+
+def _textfsm_release() -> str:
+    """The installed TextFSM's parser, by size and time (importing it would cost the time
+    the cache saves): another release may expand a template otherwise."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("textfsm")
+    except (ImportError, ValueError):
+        spec = None
+    origin = Path(spec.origin).with_name("parser.py") if spec and spec.origin else None
+    try:
+        info = origin.stat() if origin else None
+    except OSError:
+        info = None
+    return f"textfsm {info.st_size} {info.st_mtime_ns}" if info else "textfsm"
 
 
 # A template is read once per thread (fleet collection analyses devices in threads; a run
