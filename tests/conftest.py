@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,6 +14,7 @@ import pytest
 
 # Before sldiag is imported: importing its command line reads the cache of compiled patterns.
 os.environ["SLDIAG_CACHE_DIR"] = tempfile.mkdtemp(prefix="sldiag-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["SLDIAG_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
