@@ -35,6 +35,15 @@ class Analysis:
         return self.problems.errors
 
 
+def counting_files(progress: Callable[[str, int, int], None] | None
+                   ) -> Callable[[int, int], None] | None:
+    """The files analysed so far, told to a staged progress bar (``progress(stage, done,
+    total)``) as the stage "analysing"."""
+    if progress is None:
+        return None
+    return lambda done, total: progress("analysing", done, total)
+
+
 def analyse_paths(paths: list[str], knowledge: Knowledge | None, encoding: str | None = None,
                   redact: frozenset[str] = frozenset(), show_secrets: bool = False,
                   jobs: int = 1, extra_rule_dirs: list[Path] | None = None,

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .. import __version__
-from ..analysis.run import Analysis, Source, analyse_paths
+from ..analysis.run import Analysis, Source, analyse_paths, counting_files
 from ..base.errors import InputError
 from ..base.limits import MAX_FILES_PER_RUN
 from ..diagnosing.knowledge import Knowledge
@@ -41,10 +41,9 @@ def build_bundle(paths: list[str], knowledge: Knowledge, redact: frozenset[str] 
                  progress: StageProgress | None = None) -> Bundle:
     """Analyse the inputs (excerpts cut for the reports) and bundle that analysis."""
     sanitizer = Sanitizer(redact)
-    files = (lambda done, total: progress("analysing", done, total)) if progress else None
     analysis = analyse_paths(paths, knowledge, encoding, redact=redact, with_text=True,
                              large_bytes=large_bytes, max_files=max_files, sanitizer=sanitizer,
-                             progress=files)
+                             progress=counting_files(progress))
     return bundle_analysis(analysis, knowledge, sanitizer, encoding, full_captures, progress)
 
 

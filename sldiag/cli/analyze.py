@@ -16,7 +16,7 @@ from .common import (
     EXIT_FINDINGS,
     EXIT_INPUT,
     EXIT_OK,
-    FileProgress,
+    StagedProgress,
     colour_wanted,
     emit,
     encoding_option,
@@ -90,7 +90,7 @@ def analyze(paths: tuple[str, ...], fmt: str, template: Path | None, redact: str
     if output is not None and any(same_file(output, p) for p in paths):
         fail(f"{output}: is one of the inputs; captures are never overwritten")
     classes = redact_classes(redact)
-    with FileProgress() as progress:
+    with StagedProgress() as progress:
         analysis, sanitizer = _analyse(list(paths), classes, show_secrets, encoding, jobs,
                                        list(rule_dirs), progress, max_files,
                                        needs_text(fmt, template) or bool(attach_case))
@@ -152,12 +152,13 @@ def _with_collected(paths: tuple[str, ...], fleet: dict[str, Any], capture_dir: 
 def _analyse(paths: list[str], classes: frozenset[str], show_secrets: bool,
              encoding: str | None, jobs: int, rule_dirs: list[Path], progress: Any,
              max_files: int, with_text: bool) -> Any:
-    from ..analysis.run import analyse_paths
+    from ..analysis.run import analyse_paths, counting_files
     from ..sanitizing.sanitizer import Sanitizer
 
     # The knowledge is loaded where the parsing happens (here, or once per worker).
     sanitizer = None if show_secrets else Sanitizer(classes)
     analysis = analyse_paths(paths, None, encoding, redact=classes, show_secrets=show_secrets,
-                             jobs=jobs, extra_rule_dirs=rule_dirs, progress=progress,
-                             with_text=with_text, max_files=max_files, sanitizer=sanitizer)
+                             jobs=jobs, extra_rule_dirs=rule_dirs,
+                             progress=counting_files(progress), with_text=with_text,
+                             max_files=max_files, sanitizer=sanitizer)
     return analysis, sanitizer

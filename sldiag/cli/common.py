@@ -101,34 +101,10 @@ def same_file(output: Path, path: str) -> bool:
         return False
 
 
-class FileProgress:
-    """A progress bar on a terminal for long runs over many captures; nothing otherwise."""
-
-    def __enter__(self) -> Any:
-        self.bar: Any = None
-        if not sys.stderr.isatty():
-            return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        bar = Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
-                       transient=True)
-        bar.start()
-        task = bar.add_task("analyse", total=None)
-        self.bar = bar
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return advance
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 class StagedProgress:
-    """A progress bar on a terminal for a long bundle (its stage and how far it is), shown
-    once the work has taken SHOW_AFTER seconds: a quick bundle prints nothing more."""
+    """A progress bar on a terminal for long work (its stage and how far it is: files
+    analysed, bytes of a bundle written), shown once the work has taken SHOW_AFTER seconds:
+    a quick run prints nothing more."""
 
     SHOW_AFTER = 2.0
 
