@@ -21,7 +21,9 @@ from ..base.resources import data_dir, fingerprint, load_yaml, read_cache, write
 from ..model import facts as fm
 from ..model.catalog import Catalog, load_catalog
 from .conditions import Condition, Where, compile_condition
+from .messages import add_plans
 from .releases import Advisory
+from .textplans import PLAN_FORMAT, plan_of
 
 SEVERITIES = ("critical", "error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -214,9 +216,12 @@ def load_documents(extra_dirs: list[Path] | None = None, use_cache: bool = True)
     files = rule_files(dirs)
     data_files = {kind: base / name for name, kind in DATA_FILES.items()}
     schema_path = base / "schema.json"
-    cache_name = f"rules-{fingerprint([schema_path, *files, *data_files.values()])}.json"
+    sources = [schema_path, *files, *data_files.values()]
+    cache_name = f"rules-{fingerprint(sources, f'text plans {PLAN_FORMAT}')}.json"
     cached = read_cache(cache_name) if use_cache else None
     if isinstance(cached, dict) and len(cached.get("rules", [])) == len(files):
+        if isinstance(cached.get("plans"), dict):
+            add_plans(cached["plans"])
         return Documents(list(zip(files, cached["rules"], strict=True)),
                          {k: (data_files[k], cached["data"][k]) for k in data_files}, False)
     rule_docs = [load_yaml(f) for f in files]
@@ -226,12 +231,14 @@ def load_documents(extra_dirs: list[Path] | None = None, use_cache: bool = True)
                           {k: (data_files[k], data_docs[k]) for k in data_files}, True)
     # Compiling checks every condition and text: only what passed is cached.
     documents.rules(), documents.modes(), documents.verdicts(), documents.flowchart()
+    plans: dict[str, Any] = {}
     for file, doc in documents.rule_docs:
-        _check_texts(doc, file)
+        _check_texts(doc, file, plans)
     for i, entry in enumerate(data_docs["verdicts"]["verdicts"]):
-        _check_template(entry["text"], data_files["verdicts"], f"verdicts/{i}/text")
+        _check_template(entry["text"], data_files["verdicts"], f"verdicts/{i}/text", plans)
+    add_plans(plans)
     if use_cache:
-        write_cache(cache_name, {"rules": rule_docs, "data": data_docs})
+        write_cache(cache_name, {"rules": rule_docs, "data": data_docs, "plans": plans})
     return documents
 
 
@@ -320,21 +327,25 @@ def _most_specific(errors: list[Any]) -> Any:
     return best
 
 
-def _check_texts(doc: dict[str, Any], file: Path) -> None:
+def _check_texts(doc: dict[str, Any], file: Path, plans: dict[str, Any]) -> None:
     for i, step in enumerate(doc.get("calibrate") or []):
-        _check_template(step["because"], file, f"calibrate/{i}/because")
+        _check_template(step["because"], file, f"calibrate/{i}/because", plans)
     steps = [s if isinstance(s, str) else s["text"] for s in doc["next_steps"]]
     for i, text in enumerate([doc["explanation"], *steps]):
-        _check_template(text, file, "explanation" if i == 0 else f"next_steps/{i - 1}")
+        _check_template(text, file, "explanation" if i == 0 else f"next_steps/{i - 1}", plans)
     for part in ("configure", "verify"):
         for i, text in enumerate((doc.get("fix") or {}).get(part, [])):
-            _check_template(text, file, f"fix/{part}/{i}")
+            _check_template(text, file, f"fix/{part}/{i}", plans)
 
 
-def _check_template(text: str, file: Path, where: str) -> None:
-    from .messages import compile_message
+def _check_template(text: str, file: Path, where: str, plans: dict[str, Any]) -> None:
+    """A text jinja2 compiles, and its plan (``plans``) where it is a template that has one."""
+    from .messages import compile_message, is_template
 
     try:
         compile_message(text)
     except Exception as exc:  # jinja2's TemplateSyntaxError; kept generic to avoid the import
         raise DataError(f"{file}: field '{where}': invalid template ({exc})") from None
+    plan = plan_of(text) if is_template(text) else None
+    if plan is not None:
+        plans[text] = plan

@@ -10,6 +10,7 @@ from typing import Any
 from ..model import facts as fm
 from ..model.results import Clock
 from ..model.values import EMPTY_VALUES, human
+from .textplans import Unplanned, render_plan
 
 # A name the device printed that may go into a command to paste: an interface, a VRF, an
 # address or host name, a URL. Anything else (spaces, quotes, backticks, control characters,
@@ -55,6 +56,19 @@ def _url_host(text: str) -> str:
 
 # The texts compiled in this process, by the name their template is loaded under.
 _TEXTS: dict[str, str] = {}
+# The plans of the rules' texts (textplans.py), given by the knowledge that holds the texts.
+_PLANS: dict[str, Any] = {}
+
+
+def add_plans(plans: dict[str, Any]) -> None:
+    """Plans for texts, by text (a kept plan that is not a list is not used)."""
+    _PLANS.update((text, plan) for text, plan in plans.items()
+                  if isinstance(text, str) and isinstance(plan, list))
+
+
+def is_template(text: str) -> bool:
+    """Whether a text is rendered as a template (most texts are plain)."""
+    return "{{" in text or "{%" in text
 
 
 @cache
@@ -86,7 +100,7 @@ def render_text(text: str, facts: fm.Facts, hostname: str | None,
                 clock: Clock | None = None, used: set[str] | None = None) -> str:
     """A rule text for one device. ``used`` collects the facts whose values went into it
     (``device(...)``), so the finding cites the lines they came from."""
-    if "{{" not in text and "{%" not in text:
+    if not is_template(text):
         return text.strip()  # most next steps are plain text: no template to compile
     now = clock.when if clock else None
 
@@ -120,11 +134,17 @@ def render_text(text: str, facts: fm.Facts, hostname: str | None,
             return f"at least {days}" if days < 0 else "an unknown number of"
         return str(days)
 
-    return compile_message(text).render(
-        hostname=hostname or "<hostname>", fact=fact, days_left=days_left, device=device,
-        days_since=lambda path: days_left(path).replace("-", "", 1),
-        clock_source=clock.describe() if clock else "no clock in the capture",
-        reads=lambda: what_was_read(facts)).strip()
+    names = {"hostname": hostname or "<hostname>", "fact": fact, "days_left": days_left,
+             "device": device, "days_since": lambda path: days_left(path).replace("-", "", 1),
+             "clock_source": clock.describe() if clock else "no clock in the capture",
+             "reads": lambda: what_was_read(facts)}
+    plan = _PLANS.get(text)
+    if plan is not None:
+        try:
+            return render_plan(plan, names).strip()
+        except Unplanned:
+            pass  # jinja2 says it
+    return compile_message(text).render(**names).strip()
 
 
 def what_was_read(facts: fm.Facts) -> str:
