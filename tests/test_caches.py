@@ -80,7 +80,7 @@ def test_reports_are_the_same_with_and_without_the_cache(tmp_path, fmt):
     assert without.returncode == 1, without.stderr
     first = _run(cache, *args)                          # fills the cache
     kinds = {p.name.split("-")[0] for p in cache.iterdir()}
-    assert {"regex", "textfsm", "rules", "jinja"} <= kinds
+    assert {"regex", "textfsm", "rules", "jinja", "methods"} <= kinds
     second = _run(cache, *args)                         # reads it
     assert first.stdout == without.stdout
     assert second.stdout == without.stdout
@@ -151,3 +151,72 @@ def test_a_template_kept_in_a_shape_it_cannot_have_is_read_again(monkeypatch, tm
     kept.write_text(json.dumps({"values": [[1]], "states": {"Start": [["(", 2]]}}))
     assert {k: [(r.match.pattern, r.line_op) for r in v] for k, v in Template(path).states.items()} \
         == {k: [(r.match.pattern, r.line_op) for r in v] for k, v in expected.items()}
+
+
+def test_a_kept_method_is_compiled_as_exec_compiles_its_text():
+    # dataclasses' methods carry evaluated annotations; this test module's
+    # `from __future__ import annotations` must not leak into what exec_kept compiles.
+    source = "def __init__(self, a: _type_a) -> _return_type:\n  self.a = a\n"
+    namespace: dict = {}
+    compiled.exec_kept(source, {"_type_a": int, "_return_type": None}, namespace)
+    assert namespace["__init__"].__annotations__ == {"a": int, "return": None}
+    assert namespace["__init__"].__code__.co_filename == "<string>"
+    plain: dict = {}
+    exec(source, {"_type_a": int, "_return_type": None}, plain)  # noqa: S102 - the reference
+    assert namespace["__init__"].__code__.co_code == plain["__init__"].__code__.co_code
+    assert compiled._methods[source] is compiled._methods[source]  # kept: compiled once
+    with pytest.raises(TypeError):
+        compiled.exec_kept(source)                     # never this module's namespace
+
+
+def test_dataclasses_compile_through_the_kept_exec():
+    """What makes the methods kept: dataclasses calls its module's `exec` (3.11-3.13)."""
+    import dataclasses
+
+    compiled.warm()
+    assert dataclasses.exec is compiled.exec_kept  # type: ignore[attr-defined]
+
+    @dataclasses.dataclass(frozen=True)
+    class Probe:
+        sldiag_contract_probe: int
+        other: str = "x"
+
+    assert any("sldiag_contract_probe" in source for source in compiled._methods)
+    probe = Probe(1)
+    assert probe == Probe(1, "x") and hash(probe) == hash(Probe(1))
+    assert repr(probe).endswith("Probe(sldiag_contract_probe=1, other='x')")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        probe.other = "y"  # type: ignore[misc]
+
+
+def test_classes_are_the_same_with_kept_methods(tmp_path):
+    """Every class of sldiag's, made with and without the kept methods: same signature,
+    same annotations, same methods' code."""
+    code = """
+import dataclasses, inspect, json, sys
+from sldiag.base import compiled
+compiled.warm()
+import sldiag.cli, sldiag.analysis.run, sldiag.bundle.build, sldiag.render.formats
+compiled.remember()
+classes = [c for m in list(sys.modules.values()) if (m.__name__ or "").startswith("sldiag")
+           for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+           and c.__module__ == m.__name__]
+out = {}
+for c in classes:
+    out[f"{c.__module__}.{c.__qualname__}"] = [
+        str(inspect.signature(c)), repr(c.__init__.__annotations__),
+        [(n, f.__code__.co_code.hex()) for n, f in sorted(vars(c).items())
+         if inspect.isfunction(f) and f.__code__.co_filename == "<string>"]]
+print(json.dumps(out, sort_keys=True))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "SLDIAG_CACHE_DIR"}
+    runs = []
+    for cache in ("/tmp", str(tmp_path / "c"), str(tmp_path / "c")):  # none, filled, read
+        env["SLDIAG_CACHE_DIR"] = cache
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout))
+    assert len(runs[0]) > 50
+    assert any(path.name.startswith("methods-") for path in (tmp_path / "c").iterdir())
+    assert runs[0] == runs[1] == runs[2]

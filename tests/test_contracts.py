@@ -29,7 +29,9 @@ def test_textfsm_exposes_what_sldiag_reads_of_a_template():
 
 # The one exception, kept to one module: the patterns kept between runs are put back into
 # re's own cache (base/compiled.py, which falls back to plain compiling on any other
-# Python); test_re_has_what_the_kept_patterns_use pins what it uses.
+# Python); test_re_has_what_the_kept_patterns_use pins what it uses. The same module gives
+# dataclasses an `exec` that keeps compiled methods (a global of that module, no member);
+# test_caches.py::test_dataclasses_compile_through_the_kept_exec pins it.
 PRIVATE_ALLOWED = {"compiled.py": {"re"}}
 
 

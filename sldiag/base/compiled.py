@@ -12,6 +12,12 @@ Only patterns that the run compiled and that are not in the cache are learnt, at
 pattern is ever built from a capture's text (a test runs a capture full of secrets and
 reads the cache back). Anything unexpected (another Python, a damaged file) costs only speed:
 the pattern is compiled as usual.
+
+The same for the methods ``dataclasses`` writes for each class (``__init__``, ``__eq__``,
+...): it compiles their source text with ``exec`` at every import, a fifth of a small
+analysis for sldiag's seventy classes. Its ``exec`` is given one that keeps the compiled code
+of each source text (compiled exactly as ``exec`` compiles it), kept between runs with
+``marshal`` as Python keeps its own bytecode, in a file named for the interpreter.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ from __future__ import annotations
 import array
 import base64
 import binascii
+import marshal
 import re
 import sys
+from types import CodeType
 from typing import Any
 
-from .resources import fingerprint, read_cache, write_cache
+from .resources import fingerprint, read_cache, read_cache_bytes, write_cache, write_cache_bytes
 
 # re's own cache drops its oldest entry when full (512 in CPython 3.11-3.13): it is made room
 # for what is put back, so that the patterns are still there when the imports ask for them.
@@ -31,6 +39,9 @@ _HEADROOM = 2_000
 _MAX_KEPT = 4_000  # bounds the file, whatever compiles patterns in a run
 _loaded: set[tuple[type, str | bytes, int]] = set()
 _warmed = False
+_MAX_METHODS = 4_000  # bounds the file of methods likewise
+_methods: dict[str, CodeType] = {}   # source text -> its code, as exec compiles it
+_methods_read = 0
 
 
 def _engine() -> Any | None:
@@ -49,12 +60,16 @@ def _cache_name(engine: Any) -> str:
 
 
 def warm() -> None:
-    """Put the patterns of earlier runs back into ``re._cache`` (once per process)."""
+    """Put the patterns of earlier runs back into ``re._cache`` and give ``dataclasses`` the
+    methods it compiled in earlier runs (once per process)."""
     global _warmed
-    engine = _engine()
-    if _warmed or engine is None:
+    if _warmed:
         return
     _warmed = True
+    _warm_methods()
+    engine = _engine()
+    if engine is None:
+        return
     entries = read_cache(_cache_name(engine))
     entries = entries[:_MAX_KEPT] if isinstance(entries, list) else []
     re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), len(entries) + _HEADROOM)  # type: ignore[attr-defined]
@@ -70,9 +85,14 @@ def warm() -> None:
 
 
 def remember() -> None:
-    """Keep this run's patterns for the next one, when it compiled any the cache lacked."""
+    """Keep this run's patterns and methods for the next one, when it compiled any the
+    cache lacked."""
+    if not _warmed:
+        return
+    if len(_methods) > _methods_read:
+        write_cache_bytes(_methods_name(), marshal.dumps(_methods))
     engine = _engine()
-    if engine is None or not _warmed:
+    if engine is None:
         return
     keys = [k for k in list(re._cache)  # type: ignore[attr-defined]
             if k[0] in (str, bytes) and isinstance(k[2], int) and not k[2] & re.DEBUG]
@@ -143,3 +163,44 @@ def _code_type(engine: Any) -> str:
     """The array type of the engine's words (base64 of them reads twice as fast as JSON's
     70,000 numbers)."""
     return next(t for t in "HILQ" if array.array(t).itemsize == engine.CODESIZE)
+
+
+def _methods_name() -> str:
+    import importlib.util
+
+    salt = f"{sys.implementation.name} {sys.version} {importlib.util.MAGIC_NUMBER.hex()}"
+    return f"methods-{fingerprint([], salt)}.marshal"
+
+
+def _warm_methods() -> None:
+    global _methods_read
+    import dataclasses
+
+    data = read_cache_bytes(_methods_name())
+    try:
+        kept = marshal.loads(data) if data else {}
+    except (EOFError, ValueError, TypeError):
+        kept = {}  # a damaged file: every method is compiled as usual
+    if isinstance(kept, dict):
+        _methods.update((source, code) for source, code in kept.items()
+                        if isinstance(source, str) and isinstance(code, CodeType))
+    _methods_read = len(_methods)
+    # dataclasses calls the name `exec` of its own module (3.11-3.13); a Python whose
+    # dataclasses does not simply never calls this one.
+    setattr(dataclasses, "exec", exec_kept)  # noqa: B010 - a module's global, not a member
+
+
+def exec_kept(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+    """``exec``, with the code of a source text compiled once (then kept between runs).
+    dataclasses always names the namespaces; without them exec would use this module's."""
+    if globals is None:
+        raise TypeError("exec_kept needs the namespace to run in")
+    if isinstance(source, str):
+        code = _methods.get(source)
+        if code is None:
+            # As exec compiles a text: named "<string>", without this module's __future__.
+            code = compile(source, "<string>", "exec", dont_inherit=True)
+            if len(_methods) < _MAX_METHODS:
+                _methods[source] = code
+        source = code
+    exec(source, globals, locals)

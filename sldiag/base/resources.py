@@ -5,8 +5,10 @@ source checkout (editable install) they are the repository's top-level folders.
 
 The cache holds data as JSON (parsed YAML, validated rules, the programs of regular
 expressions, see compiled.py), each named by the SHA-256 of its sources' content (a changed
-file is a new name); the only code in it is jinja2's compiled form of sldiag's own templates,
-checked by jinja2 against the template's source, as Python keeps its own in __pycache__. It
+file is a new name); the only code in it is compiled Python, as Python keeps its own in
+__pycache__: jinja2's compiled form of sldiag's own templates, checked by jinja2 against the
+template's source, and the methods ``dataclasses`` writes for sldiag's classes, each found by
+its own source text (compiled.py). It
 is used only in a folder this user owns and nobody else can write (created 0700), like
 OpenSSH's own files: another account cannot put anything in it for sldiag to read. Anything
 unreadable is rebuilt.
@@ -86,16 +88,28 @@ def fingerprint(files: list[Path], salt: str = "") -> str:
 
 
 def read_cache(name: str) -> Any | None:
+    data = read_cache_bytes(name)
+    try:
+        return None if data is None else json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def read_cache_bytes(name: str) -> bytes | None:
     folder = private_cache_dir()
     if folder is None:
         return None
     try:
-        return json.loads((folder / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return (folder / name).read_bytes()
+    except OSError:
         return None
 
 
 def write_cache(name: str, data: Any) -> None:
+    write_cache_bytes(name, json.dumps(data).encode("utf-8"))
+
+
+def write_cache_bytes(name: str, data: bytes) -> None:
     """Best effort and atomic: a read-only home only costs speed."""
     folder = private_cache_dir(create=True)
     if folder is None:
@@ -103,7 +117,7 @@ def write_cache(name: str, data: Any) -> None:
     path = folder / name
     try:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         pass
