@@ -5,6 +5,7 @@ is passed over, and nothing of a capture ever gets into it."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
 import subprocess
@@ -39,7 +40,7 @@ SUBJECTS = ["SW1(config-if)# interface Gi1/0/1", "Smart Licensing is ENABLED",
 
 @pytest.mark.parametrize("pattern,flags", PATTERNS)
 def test_a_kept_pattern_matches_as_the_compiled_one(pattern, flags):
-    entry = json.loads(json.dumps(compiled.kept(pattern, flags)))  # through JSON, as kept
+    entry = marshal.loads(marshal.dumps(compiled.kept(pattern, flags)))  # as kept
     key, restored = compiled.restored(entry)
     fresh = re.compile(pattern, flags)
     assert key == (type(pattern), pattern, flags)
@@ -54,13 +55,14 @@ def test_a_kept_pattern_matches_as_the_compiled_one(pattern, flags):
 def test_a_damaged_entry_is_refused_not_run():
     entry = compiled.kept(r"(a+)+b", 0)
     assert entry is not None
-    damaged = [list(entry) for _ in range(4)]
-    damaged[0][3] = "AAAA////" * 4                      # words the engine cannot run
-    damaged[1][3] = "not base64!"
+    damaged = [list(entry) for _ in range(5)]
+    damaged[0][3] = [0xFFFF] * 8                         # words the engine cannot run
+    damaged[1][3] = "not a program"
     damaged[2][0] = 42                                   # not a pattern
     damaged[3] = entry[:3]                               # cut short
+    damaged[4][3] = [-1, 2 ** 70]                        # not words at all
     for bad in damaged:
-        with pytest.raises((TypeError, ValueError, RuntimeError)):
+        with pytest.raises((TypeError, ValueError, RuntimeError, OverflowError)):
             compiled.restored(bad)
 
 
@@ -92,10 +94,10 @@ def test_a_damaged_cache_costs_only_speed(tmp_path):
     good = _run(cache, "analyze", sample)
     for path in cache.iterdir():
         if path.name.startswith("regex-"):
-            entries = json.loads(path.read_text())
+            entries = [list(entry) for entry in marshal.loads(path.read_bytes())]
             for entry in entries:
-                entry[3] = "AAAA////" * 4
-            path.write_text(json.dumps(entries))
+                entry[3] = [0xFFFF] * 8
+            path.write_bytes(marshal.dumps(entries))
         else:
             path.write_bytes(b"\x00garbage")
     damaged = _run(cache, "analyze", sample)
@@ -147,8 +149,8 @@ def test_a_template_kept_in_a_shape_it_cannot_have_is_read_again(monkeypatch, tm
     monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
     path = ROOT / "parsers" / "templates" / "cisco_ios_show_clock.textfsm"
     expected = Template(path).states
-    (kept,) = (tmp_path / "cache").glob("textfsm-*.json")
-    kept.write_text(json.dumps({"values": [[1]], "states": {"Start": [["(", 2]]}}))
+    (kept,) = (tmp_path / "cache").glob("textfsm-*.marshal")
+    kept.write_bytes(marshal.dumps({"values": [[1]], "states": {"Start": [["(", 2]]}}))
     assert {k: [(r.match.pattern, r.line_op) for r in v] for k, v in Template(path).states.items()} \
         == {k: [(r.match.pattern, r.line_op) for r in v] for k, v in expected.items()}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +31,8 @@ def _mode_for(path: Path) -> int:
 @contextmanager
 def replace_atomically(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A file to write that takes ``path``'s place only once whole (renamed on success)."""
+    import tempfile  # here: a run that writes no file does without it
+
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

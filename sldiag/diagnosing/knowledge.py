@@ -217,7 +217,7 @@ def load_documents(extra_dirs: list[Path] | None = None, use_cache: bool = True)
     data_files = {kind: base / name for name, kind in DATA_FILES.items()}
     schema_path = base / "schema.json"
     sources = [schema_path, *files, *data_files.values()]
-    cache_name = f"rules-{fingerprint(sources, f'text plans {PLAN_FORMAT}')}.json"
+    cache_name = f"rules-{fingerprint(sources, f'text plans {PLAN_FORMAT}')}.marshal"
     cached = read_cache(cache_name) if use_cache else None
     if isinstance(cached, dict) and len(cached.get("rules", [])) == len(files):
         if isinstance(cached.get("plans"), dict):

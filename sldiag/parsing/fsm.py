@@ -176,7 +176,7 @@ def _read_template(path: Path, use_cache: bool = True) -> dict[str, Any]:
     """What TextFSM reads in a template: values (name, pattern, options) and states (rules
     of expanded pattern and operators), from the cache while the file and TextFSM are
     unchanged."""
-    name = f"textfsm-{fingerprint([path], _textfsm_release())}.json"
+    name = f"textfsm-{fingerprint([path], _textfsm_release())}.marshal"
     read = read_cache(name) if use_cache else None
     if isinstance(read, dict) and read.keys() == {"values", "states"}:
         return read

@@ -7,10 +7,6 @@ input with its reason."""
 from __future__ import annotations
 
 import os
-import shutil
-import tarfile
-import tempfile
-import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -24,6 +20,8 @@ ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 # capture, which the readers open with their own bound).
 NESTED_SUFFIXES = (*ARCHIVE_SUFFIXES, ".7z", ".rar", ".bz2", ".xz", ".tbz2", ".txz")
 _CHUNK = 1 * MIB
+# tarfile, zipfile, tempfile and shutil are imported where an archive is opened: most runs
+# have none, and importing them is a tenth of sldiag's start.
 
 
 def is_archive_name(name: str) -> bool:
@@ -83,6 +81,8 @@ def zip_entries(path: str) -> int | None:
 
 
 def _zip_members(path: str, shown: str, folder: str, budget: list[int]) -> Iterator[Member]:
+    import zipfile
+
     entries = zip_entries(path)
     if entries is not None and entries > MAX_ARCHIVE_ENTRIES:
         raise ValueError(f"a zip archive of {entries:,} entries (more than "
@@ -115,6 +115,8 @@ def _zip_members(path: str, shown: str, folder: str, budget: list[int]) -> Itera
 
 
 def _tar_members(path: str, shown: str, folder: str, budget: list[int]) -> Iterator[Member]:
+    import tarfile
+
     try:
         archive = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed by the with below
     except (tarfile.TarError, OSError, EOFError) as exc:
@@ -165,6 +167,8 @@ def _not_read(member: str, link: bool, regular: bool) -> str | None:
 
 def _copy(source: IO[bytes], name: str, folder: str, budget: list[int]) -> Member:
     """The member copied into the private folder, as long as the archive's budget lasts."""
+    import tempfile
+
     fd, target = tempfile.mkstemp(dir=folder)
     written = 0
     with os.fdopen(fd, "wb") as out:
@@ -190,6 +194,8 @@ def _private_folder() -> str:
     removed at exit."""
     if not _FOLDER:
         import atexit
+        import shutil
+        import tempfile
 
         folder = tempfile.mkdtemp(prefix="sldiag-archive-")  # mode 0700
         atexit.register(shutil.rmtree, folder, True)

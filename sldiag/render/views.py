@@ -5,7 +5,6 @@ summary table fitted to a terminal. The formats only decide how it looks."""
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime
 from typing import Any
 
@@ -278,6 +277,8 @@ def _fit(text: str, width: int) -> str:
 
 def report_width() -> int:
     """The terminal's width (COLUMNS first), 100 when there is no terminal."""
+    import shutil  # here: shutil brings the compressors, which a report never needs
+
     return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 
