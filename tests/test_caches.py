@@ -222,3 +222,32 @@ print(json.dumps(out, sort_keys=True))
     assert len(runs[0]) > 50
     assert any(path.name.startswith("methods-") for path in (tmp_path / "c").iterdir())
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_a_kept_hyperscan_database_finds_what_a_compiled_one_finds(tmp_path, monkeypatch):
+    hyperscan = pytest.importorskip("hyperscan")  # installed wherever wheels exist (Linux x86)
+    from sldiag.reading import finders
+
+    monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    expressions = [rb"^[A-Za-z][\w.-]*[#>]", rb"%SMART_LIC-\d-", rb"------ *show"]
+    text = (b"SW1#show license all\n------ show version\nnothing\n"
+            b"*Jan 1: %SMART_LIC-3-AUTH_RENEW_FAILED: x\nSW1>\n")
+
+    def hits(db) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        db.scan(text, match_event_handler=lambda ident, _f, to, _fl, _c: found.append((ident, to)))
+        return found
+
+    compiled_db = finders._hyperscan_database(expressions)      # compiled, then kept
+    (kept,) = (tmp_path / "cache").glob("hyperscan-*.db")
+    loaded = finders._hyperscan_database(expressions)           # loaded from the cache
+    assert hits(loaded) == hits(compiled_db) and len(hits(compiled_db)) == 4  # 2 prompts
+    other = finders._hyperscan_database(expressions[:2])        # other patterns, other file
+    assert len(list((tmp_path / "cache").glob("hyperscan-*.db"))) == 2
+    assert len(hits(other)) == 3
+    good = kept.read_bytes()
+    for damaged in (b"\x00" * 64, good[:-7], good[:100] + bytes(8) + good[108:]):
+        kept.write_bytes(damaged)                               # refused by Hyperscan: compiled
+        assert hits(finders._hyperscan_database(expressions)) == hits(compiled_db)
+        assert kept.read_bytes() == good                         # and kept again
+    assert hyperscan.loadb(good, mode=hyperscan.HS_MODE_BLOCK) is not None

@@ -9,6 +9,7 @@ import os
 import re
 from typing import Any
 
+from ..base.resources import fingerprint, read_cache_bytes, write_cache_bytes
 from ..model.catalog import Catalog
 from .markers import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, may_be_prompt
 
@@ -79,15 +80,28 @@ class HyperscanFinder:
 
 
 def _hyperscan_database(expressions: list[bytes]) -> Any:
-    """Compiled once per process (about 20 ms, and only large captures are scanned); never
-    kept on disk, where a file could be swapped for one the library would load unchecked."""
+    """Compiled once (about 25 ms) and kept in the private cache, where sldiag keeps its
+    compiled Python too (base/resources.py); Hyperscan checks a kept database (its checksum,
+    release and the CPU it was built for) when it loads it, and one it refuses is compiled
+    again."""
     import hyperscan
 
+    flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
+    name = "hyperscan-{}.db".format(fingerprint([], repr(
+        (getattr(hyperscan, "__version__", ""), flags, expressions))))
+    kept = read_cache_bytes(name)
+    if kept:
+        try:
+            db = hyperscan.loadb(kept, mode=hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)
+            db.scan(b"\n", match_event_handler=lambda *_: None)  # refused here if damaged
+            return db
+        except Exception:  # noqa: BLE001 - hyperscan's errors: compiled again below
+            pass
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=expressions, ids=list(range(len(expressions))),
-               elements=len(expressions),
-               flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY]
-               * len(expressions))
+               elements=len(expressions), flags=[flags] * len(expressions))
+    write_cache_bytes(name, hyperscan.dumpb(db))
     return db
 
 
