@@ -6,10 +6,15 @@ counted in runs against cleaned then blanked."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sldiag.base.errors import InputError
+from sldiag.reading.decode import chunks_ahead, read_chunk
 from sldiag.reading.lines import Blanks
 from sldiag.reading.read import iter_carried_lines, iter_clean_lines
 from sldiag.sanitizing.carry import RangeCursor, merge
@@ -134,3 +139,69 @@ def test_lines_not_carried_are_never_cleaned_but_counted(tmp_path_factory, spans
     # Lines not carried never come one by one: a Blanks never follows a Blanks.
     assert not any(isinstance(a, Blanks) and isinstance(b, Blanks)
                    for a, b in zip(fast, fast[1:], strict=False))
+
+
+class _Disk:
+    """A stream that records its reads: never two at once, none after close."""
+
+    def __init__(self, data: bytes, fail_at: int | None = None, delay: float = 0.0) -> None:
+        self.data, self.at, self.fail_at, self.delay = data, 0, fail_at, delay
+        self.reading = 0
+        self.overlapped = False
+        self.closed = False
+        self.read_after_close = False
+        self.reads = 0
+        self.lock = threading.Lock()
+
+    def read(self, size: int = -1) -> bytes:
+        with self.lock:
+            self.reading += 1
+            self.overlapped |= self.reading > 1
+            self.read_after_close |= self.closed
+        try:
+            self.reads += 1
+            if self.fail_at is not None and self.reads >= self.fail_at:
+                raise OSError(5, "Input/output error")
+            time.sleep(self.delay)
+            size = len(self.data) - self.at if size < 0 else size
+            part = self.data[self.at:self.at + min(size, 7)]   # short reads, as pipes give
+            self.at += len(part)
+            return part
+        finally:
+            with self.lock:
+                self.reading -= 1
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.integers(1, 40))
+def test_chunks_read_ahead_are_the_chunks_read_one_by_one(data, size):
+    plain, disk = _Disk(data), _Disk(data)
+    expected = []
+    while chunk := read_chunk("x", plain, size):
+        expected.append(chunk)
+    assert list(chunks_ahead("x", disk, size)) == [*expected, b""]
+    assert not disk.overlapped
+
+
+def test_a_read_error_is_raised_where_its_chunk_is_asked_for():
+
+    disk = _Disk(b"abcdefghijklmnopqrstuvwxyz" * 4, fail_at=5)   # the 5th read of 7 bytes
+    chunks = chunks_ahead("cap.txt", disk, 14)                    # two reads a chunk
+    assert next(chunks) == b"abcdefghijklmn"
+    assert next(chunks) == b"opqrstuvwxyzab"
+    with pytest.raises(InputError, match=r"^cap\.txt: cannot read \(Input/output error\)$"):
+        next(chunks)
+
+
+def test_closing_the_chunks_waits_for_the_read_under_way():
+    disk = _Disk(b"x" * 100, delay=0.05)
+    chunks = chunks_ahead("x", disk, 7)
+    assert next(chunks) == b"x" * 7           # the next read is under way in a thread
+    chunks.close()
+    assert disk.reading == 0                  # done before close() returned
+    reads = disk.reads
+    disk.close()
+    assert disk.reads == reads and not disk.read_after_close and not disk.overlapped

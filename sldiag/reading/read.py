@@ -22,6 +22,7 @@ from .decode import (
     UTF8_BOM,
     UTF16_BOMS,
     ByteStream,
+    chunks_ahead,
     decode_text,
     open_input,
     read_chunk,
@@ -227,12 +228,13 @@ def _line_blocks(name: str, stream: ByteStream, encoding: str | None, chunk_byte
                  on_read: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The capture's bytes a chunk at a time, in blocks of whole lines (without the newline
     after the last); a line longer than MAX_LINE_BYTES is cut there."""
+    chunks = chunks_ahead(name, stream, chunk_bytes)
     try:
         pending = b""
         dropping = False         # inside a line too long to keep: skip to its end
         first = True
         while True:
-            more = read_chunk(name, stream, chunk_bytes)
+            more = next(chunks)
             if on_read is not None:
                 on_read(len(more))
             if first and encoding is None and more.startswith(UTF8_BOM):
@@ -257,6 +259,7 @@ def _line_blocks(name: str, stream: ByteStream, encoding: str | None, chunk_byte
             yield data[:cut - 1]
             pending = data[cut:]
     finally:
+        chunks.close()
         stream.close()
 
 

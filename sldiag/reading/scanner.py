@@ -34,8 +34,8 @@ from .decode import (
     binary_message,
     decode_error,
     decode_utf8_lenient,
+    head_then_ahead,
     looks_binary,
-    read_chunk,
 )
 from .finders import MARK, SCOPE, finder_for
 from .lines import (
@@ -109,7 +109,30 @@ class Scanner:
             first_line.decode(self.codec, errors="replace"), 1, Counter(), []), self.indent)])
         if collected is not None:
             self.own_prompt = (collected.host or "").lower()
-        chunks = self._chunks(head, stream, chunk_bytes)
+        chunks = head_then_ahead(head, self.name, stream, chunk_bytes)
+        try:
+            last = self._feed_chunks(chunks)
+        finally:
+            chunks.close()  # its read ahead ends before the caller closes the stream
+        if not self.has_text:
+            raise InputError(f"{self.name}: file is empty (no text to analyse)")
+        ends_with_newline = last.endswith(b"\n")
+        total = self.index if ends_with_newline else self.index + 1
+        self.bad.check(self.name, total)
+        self.notes.extend(self.bad.notes())
+        # A note about "from here on" may point one past the last line: it belongs to it.
+        self.notes = [(min(max(line, 1), max(total, 1)), reason) for line, reason in self.notes]
+        if self.indent:
+            self.cleaned["indent"] += 1
+        self.limits = [(min(max(line, 1), max(total, 1)), what) for line, what in self.limits]
+        return Capture(name=self.name, lines=SparseLines(total, self.kept),
+                       ends_with_newline=ends_with_newline, cleaned=self.cleaned,
+                       timestamp_headers=self.headers, elided_sections=self.elided,
+                       notes=self.notes, indent=self.indent, note_texts=self.note_texts,
+                       limits=self.limits)
+
+    def _feed_chunks(self, chunks: Iterator[bytes]) -> bytes:
+        """Every chunk, cut at line ends; the last one read (b"" for an empty file)."""
         pending = b""            # the start of a line the previous chunk cut
         dropping = False         # inside a line too long to keep: skip to its end
         last = b""
@@ -141,22 +164,7 @@ class Scanner:
             cut = more.rfind(b"\n") + 1
             self._feed(more, first, cut)  # the chunk itself is never copied
             pending = more[cut:]
-        if not self.has_text:
-            raise InputError(f"{self.name}: file is empty (no text to analyse)")
-        ends_with_newline = last.endswith(b"\n")
-        total = self.index if ends_with_newline else self.index + 1
-        self.bad.check(self.name, total)
-        self.notes.extend(self.bad.notes())
-        # A note about "from here on" may point one past the last line: it belongs to it.
-        self.notes = [(min(max(line, 1), max(total, 1)), reason) for line, reason in self.notes]
-        if self.indent:
-            self.cleaned["indent"] += 1
-        self.limits = [(min(max(line, 1), max(total, 1)), what) for line, what in self.limits]
-        return Capture(name=self.name, lines=SparseLines(total, self.kept),
-                       ends_with_newline=ends_with_newline, cleaned=self.cleaned,
-                       timestamp_headers=self.headers, elided_sections=self.elided,
-                       notes=self.notes, indent=self.indent, note_texts=self.note_texts,
-                       limits=self.limits)
+        return last
 
     def _reached(self, line: int, what: str) -> None:
         """A limit reached at ``line`` (1-based): reported and noted there (once)."""
@@ -235,16 +243,6 @@ class Scanner:
                 self.finder = finder_for(self.catalog, markers=False)
                 return None
         return marker
-
-    def _chunks(self, head: bytes, stream: ByteStream, chunk_bytes: int) -> Iterator[bytes]:
-        """The head already read, then the rest of the stream, ``chunk_bytes`` at a time;
-        b"" at the end."""
-        for at in range(0, len(head), chunk_bytes):
-            yield head[at:at + chunk_bytes]
-        while more := read_chunk(self.name, stream, chunk_bytes):
-            yield more
-        while True:
-            yield b""
 
     def _feed(self, buf: bytes, begin: int, end: int) -> None:
         """Take ``buf[begin:end]``: whole lines, or the capture's unterminated last line."""
