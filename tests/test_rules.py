@@ -163,7 +163,7 @@ def test_rule_cache_is_used_and_invalidated(tmp_path, monkeypatch):
     monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "extra"
     first = load_rules([])
-    assert list((tmp_path / "cache").glob("rules-*.json"))
+    assert list((tmp_path / "cache").glob("rules-*.marshal"))
     assert [r.id for r in load_rules([])] == [r.id for r in first]
     folder.mkdir()
     (folder / "zz.yaml").write_text("id: zz\n")

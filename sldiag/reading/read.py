@@ -36,7 +36,6 @@ from .lines import (
     cut_long_line,
     strip_indent,
 )
-from .scanner import Scanner
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -54,6 +53,8 @@ def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
         head = read_chunk(name, stream, max(large_bytes + 1, BINARY_SNIFF_BYTES + 3))
         if len(head) <= large_bytes and head.count(b"\n") <= MAX_WHOLE_READ_LINES:
             return decode_capture(name, head, encoding)
+        from .scanner import Scanner  # here: most captures are small, read whole
+
         return Scanner(name, catalog, encoding).run(head, stream, chunk_bytes)
     finally:
         stream.close()
