@@ -9,7 +9,6 @@ and imports no schema validator.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -275,6 +274,8 @@ def _step(doc: str | dict[str, Any], file: Path, index: int, validate: bool) -> 
 
 def validate(rule_docs: list[Any], files: list[Path], data_docs: dict[str, Any],
              data_files: dict[str, Path], schema_path: Path) -> None:
+    import json
+
     import jsonschema
 
     schema = json.loads(schema_path.read_text(encoding="utf-8"))

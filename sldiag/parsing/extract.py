@@ -8,6 +8,7 @@ on with the next line, so one unexpected line never costs the rest of the output
 from __future__ import annotations
 
 import string
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,8 +62,11 @@ class _Collector:
                                                f"{spec.path.name} (value withheld)", True))
         if records and not text_of:
             text_of = dict(numbered)
-        for n, record in enumerate(records):
-            self._take_record(spec, record, text_of, with_facts=not spec.first or n == 0)
+        records.reverse()
+        n = 0
+        while records:  # each record freed once taken: 20,000 log lines stay in bounds
+            self._take_record(spec, records.pop(), text_of, with_facts=not spec.first or n == 0)
+            n += 1
 
     def _take_record(self, spec: TemplateSpec, record: Record, text_of: dict[int, str],
                      with_facts: bool = True) -> None:
@@ -88,9 +92,12 @@ class _Collector:
             for field_name, fmt in (rows.get("compose") or {}).items():
                 composed = _compose(fmt, record)
                 values[field_name] = composed[0] if composed else ""
-            field_lines = {field_name: (line_of(name), text_of.get(line_of(name), ""))
-                           for name, field_name in rows["fields"].items()
-                           if record.lines.get(name)}
+            field_lines: dict[str, tuple[int, str]] = {}
+            where: dict[int, tuple[int, str]] = {}  # the fields of one line share its pair
+            for name, field_name in rows["fields"].items():
+                if record.lines.get(name):
+                    at = line_of(name)
+                    field_lines[field_name] = where.setdefault(at, (at, text_of.get(at, "")))
             self.rows.setdefault(rows["into"], []).append((values, raw(None, number),
                                                            field_lines))
 
@@ -137,17 +144,22 @@ def extract_facts(device: DeviceSections, lines: Sequence[str], catalog: Catalog
             continue  # a refused command printed no output to read (it is a fact, no gap)
         for spec in catalog.templates_for.get(section.command, []):
             collector.take(spec, section.lines, section.command)
-    numbered = device.numbered_lines(lines)
     for scope in catalog.line_scopes:
-        matching = [(n, t) for n, t in numbered if scope.filter.search(t)]
-        if len(matching) > MAX_KEPT_LOG_LINES:
-            # The latest are what rules judge by; each line would become a row.
-            note = (matching[0][0], f"more than {MAX_KEPT_LOG_LINES:,} licensing log lines: "
+        # The latest lines are what rules judge by (each line becomes a row): only those are
+        # kept while the device's lines go by.
+        latest: deque[tuple[int, str]] = deque(maxlen=MAX_KEPT_LOG_LINES)
+        first, count = 0, 0
+        for n, text in device.iter_numbered_lines(lines):
+            if scope.filter.search(text):
+                first, count = first or n, count + 1
+                latest.append((n, text))
+        matching = list(latest)
+        if count > MAX_KEPT_LOG_LINES:
+            note = (first, f"more than {MAX_KEPT_LOG_LINES:,} licensing log lines: "
                     f"the latest {MAX_KEPT_LOG_LINES:,} were read (from line "
-                    f"{matching[-MAX_KEPT_LOG_LINES][0]})")
+                    f"{matching[0][0]})")
             if limits is not None and note not in limits:
                 limits.append(note)
-            matching = matching[-MAX_KEPT_LOG_LINES:]
         if matching:
             collector.take(scope.template, matching, None)
             device.scoped_lines += [n for n, _ in matching]
@@ -271,7 +283,9 @@ def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
     for collection, rows in collector.rows.items():
         kinds = fm.ROW_KINDS[collection]
         target = facts.rows(collection)
-        for values, where, field_lines in rows:
+        rows.reverse()
+        while rows:  # each row's raw values freed once converted
+            values, where, field_lines = rows.pop()
             converted: dict[str, Any] = {}
             for name, value in values.items():
                 raw = _Raw(value, where.line, where.text)

@@ -96,8 +96,13 @@ class _Run:
         if state != "End" and "EOF" not in self.template.states:
             self._append()
         names = self.template.names
-        return [Record(dict(zip(names, row, strict=True)), origin)
-                for row, origin in zip(self.rows, self.origins, strict=True)], refused
+        records: list[Record] = []
+        self.rows.reverse()
+        self.origins.reverse()
+        while self.rows:  # each row freed as its record is made (20,000 log lines at most)
+            records.append(Record(dict(zip(names, self.rows.pop(), strict=True)),
+                                  self.origins.pop()))
+        return records, refused
 
     def _line(self, state: str, number: int, line: str, refused: list[int]) -> str:
         for rule in self.template.states[state]:

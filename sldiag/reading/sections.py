@@ -9,7 +9,7 @@ Three ways a capture names its commands, tried in this order:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -115,9 +115,11 @@ class DeviceSections:
     renames: list[tuple[int, str]] = field(default_factory=list)  # (line, name) `hostname X`
     hops: list[int] = field(default_factory=list)  # lines of commands that leave (ssh, telnet)
 
-    def numbered_lines(self, lines: Sequence[str]) -> list[tuple[int, str]]:
-        return [(i + 1, lines[i]) for start, end in self.line_ranges
-                for i in line_indexes(lines, start, end)]
+    def iter_numbered_lines(self, lines: Sequence[str]) -> Iterator[tuple[int, str]]:
+        """The device's lines, 1-based number and text, one at a time."""
+        for start, end in self.line_ranges:
+            for i in line_indexes(lines, start, end):
+                yield i + 1, lines[i]
 
 
 def split_capture(capture: Capture, catalog: Catalog) -> list[DeviceSections]:

@@ -16,7 +16,6 @@ be written: tests/test_road.py checks both the sinks and the escapes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +55,8 @@ def _label_value(value: str) -> str:
 
 
 def _json_string(value: str) -> str:
+    import json  # here: a text report needs no JSON
+
     return textsafe.json_safe(json.dumps(value, ensure_ascii=False))
 
 
