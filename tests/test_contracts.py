@@ -86,3 +86,16 @@ def test_nornir_inventory_is_built_from_public_classes():
     params = host.get_connection_parameters("netmiko")
     assert (params.hostname, params.platform, params.username) == ("192.0.2.1", "ios", "u")
     assert params.extras == {"conn_timeout": 5}
+
+
+def test_the_start_up_sha256_is_hashlibs():
+    """base/resources.py takes SHA-256 from CPython's own module, not hashlib's OpenSSL."""
+    import hashlib
+
+    from sldiag.base.resources import sha256
+
+    for data in (b"", b"abc", bytes(range(256)) * 1000):
+        assert sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    grown = sha256(b"ab")
+    grown.update(b"c")
+    assert grown.digest() == hashlib.sha256(b"abc").digest()

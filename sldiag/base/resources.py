@@ -16,7 +16,7 @@ in it for sldiag to read. Anything unreadable is rebuilt.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import importlib
 import importlib.util
 import marshal
 import os
@@ -79,11 +79,30 @@ def fingerprint(files: list[Path], salt: str = "") -> str:
     """The SHA-256 of sldiag's version, ``salt`` and the files' names and contents."""
     from .. import __version__
 
-    h = hashlib.sha256(f"{__version__}\0{salt}".encode())
+    h = sha256(f"{__version__}\0{salt}".encode())
     for f in files:
         h.update(f"{f.name}\0".encode())
-        h.update(hashlib.sha256(f.read_bytes()).digest())
+        h.update(sha256(f.read_bytes()).digest())
     return h.hexdigest()[:32]
+
+
+@cache
+def _sha256_constructor() -> Any:
+    # CPython's own SHA-256 (_sha2 from 3.12, _sha256 before): hashlib would load OpenSSL
+    # for it, 2 ms of every run. The same digest (tests/test_contracts.py checks).
+    for module in ("_sha2", "_sha256"):
+        try:
+            return importlib.import_module(module).sha256
+        except (ImportError, AttributeError):
+            continue
+    import hashlib
+
+    return hashlib.sha256
+
+
+def sha256(data: bytes = b"") -> Any:
+    """A SHA-256 hash object, as hashlib.sha256(data) gives."""
+    return _sha256_constructor()(data)
 
 
 def read_cache(name: str) -> Any | None:
