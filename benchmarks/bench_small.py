@@ -40,7 +40,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--format", default="text")
     args = parser.parse_args()
-    command = [sys.executable, "-m", "sldiag", "analyze", "--format", args.format, args.capture]
+    # The command users run: the `sldiag` script installed beside this Python (python -m
+    # sldiag adds runpy's few milliseconds), else the module.
+    script = Path(sys.executable).parent / "sldiag"
+    entry = [str(script)] if script.is_file() else [sys.executable, "-m", "sldiag"]
+    command = [*entry, "analyze", "--format", args.format, args.capture]
     with tempfile.TemporaryDirectory() as cache:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["SLDIAG_CACHE_DIR"] = str(Path(cache) / "sldiag")
