@@ -251,3 +251,51 @@ def test_a_kept_hyperscan_database_finds_what_a_compiled_one_finds(tmp_path, mon
         assert hits(finders._hyperscan_database(expressions)) == hits(compiled_db)
         assert kept.read_bytes() == good                         # and kept again
     assert hyperscan.loadb(good, mode=hyperscan.HS_MODE_BLOCK) is not None
+
+
+def test_a_files_digest_is_kept_until_the_file_changes(tmp_path, monkeypatch):
+    import types
+
+    from sldiag.base import resources
+
+    monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(resources._Digests, "_loaded", None)
+    later = types.SimpleNamespace(time_ns=lambda: os.stat(tmp_path).st_ctime_ns + 10**10)
+    monkeypatch.setattr(resources, "time", later)        # every file's times are settled
+    rule = tmp_path / "r.yaml"
+    rule.write_text("id: a\n")
+    other = tmp_path / "s.yaml"
+    other.write_text("id: s\n")
+    first = resources.fingerprint([rule, other])
+    assert (tmp_path / "cache" / "digests.marshal").is_file()
+
+    monkeypatch.setattr(resources._Digests, "_loaded", None)  # as a new run: read back
+    read_bytes = Path.read_bytes
+
+    def unread(self: Path) -> bytes:
+        assert self not in (rule, other), f"{self} read again"
+        return read_bytes(self)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", unread)
+        assert resources.fingerprint([rule, other]) == first
+
+    before = rule.stat()
+    rule.write_text("id: b\n")                            # same size, same modification time
+    os.utime(rule, ns=(before.st_atime_ns, before.st_mtime_ns))
+    changed = resources.fingerprint([rule, other])
+    assert changed != first
+    assert changed == resources.fingerprint([rule, other])
+    rule.write_text("id: a\n")
+    assert resources.fingerprint([rule, other]) == first  # the content, not the history
+
+
+def test_a_file_changed_just_now_is_hashed_every_time(tmp_path, monkeypatch):
+    from sldiag.base import resources
+
+    monkeypatch.setenv("SLDIAG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(resources._Digests, "_loaded", None)
+    rule = tmp_path / "r.yaml"
+    rule.write_text("id: a\n")
+    resources.fingerprint([rule])
+    assert str(rule) not in resources._Digests.loaded().known

@@ -21,6 +21,7 @@ import importlib.util
 import marshal
 import os
 import stat
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,54 @@ def fingerprint(files: list[Path], salt: str = "") -> str:
     from .. import __version__
 
     h = sha256(f"{__version__}\0{salt}".encode())
+    digests = _Digests.loaded()
     for f in files:
         h.update(f"{f.name}\0".encode())
-        h.update(sha256(f.read_bytes()).digest())
+        h.update(digests.of(f))
+    digests.keep()
     return h.hexdigest()[:32]
+
+
+class _Digests:
+    """Each file's SHA-256, read again only when its size, times or inode changed (git's
+    index does the same): a run hashes none of its hundred knowledge files. The change time
+    is the system's own (no tool sets it back, as `touch` or `cp -p` do the modification
+    time); a file changed in the last two seconds is hashed every time, as a change within
+    its clock's step could keep its times."""
+
+    NAME = "digests.marshal"
+    MAX = 5_000
+    _loaded: _Digests | None = None
+
+    def __init__(self, known: dict[str, Any]) -> None:
+        self.known = known
+        self.changed = False
+
+    @classmethod
+    def loaded(cls) -> _Digests:
+        if cls._loaded is None:
+            kept = read_cache(cls.NAME)
+            cls._loaded = cls(kept if isinstance(kept, dict) and len(kept) <= cls.MAX else {})
+        return cls._loaded
+
+    def of(self, path: Path) -> bytes:
+        info = path.stat()
+        signature = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        entry = self.known.get(str(path))
+        if isinstance(entry, tuple) and len(entry) == 5 and entry[:4] == signature \
+                and isinstance(entry[4], bytes):
+            return entry[4]
+        digest: bytes = sha256(path.read_bytes()).digest()
+        settled = time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > 2_000_000_000
+        if settled and len(self.known) < self.MAX:
+            self.known[str(path)] = (*signature, digest)
+            self.changed = True
+        return digest
+
+    def keep(self) -> None:
+        if self.changed:
+            write_cache(self.NAME, self.known)
+            self.changed = False
 
 
 @cache

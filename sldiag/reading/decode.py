@@ -5,16 +5,18 @@ request. Every failure is a one-line InputError."""
 from __future__ import annotations
 
 import codecs
-import gzip
 import sys
 import zlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from ..base.errors import InputError
 from ..base.limits import GZIP_FREE_BYTES, GZIP_MAX_RATIO
+
+if TYPE_CHECKING:
+    import gzip
 
 BINARY_SNIFF_BYTES = 65536
 # A capture is binary when it starts like a known binary format, or when more than this share
@@ -59,6 +61,8 @@ def open_input(path: str, name: str | None = None) -> ByteStream:
     peek = getattr(raw, "peek", None)
     head = peek(2)[:2] if peek is not None else b""
     if head == GZIP_MAGIC:
+        import gzip  # here: most captures are not compressed
+
         counted = _CountingReader(raw)
         source: Any = counted  # a reader GzipFile takes (read only)
         return _BoundedGunzip(name or path, counted, gzip.GzipFile(fileobj=source, mode="rb"))
