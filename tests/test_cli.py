@@ -232,6 +232,27 @@ def test_offline_path_imports_no_network_libraries():
     assert proc.stderr.decode().endswith("LOADED:"), proc.stderr.decode()[-300:]
 
 
+def test_every_command_is_found_where_the_group_looks_for_it():
+    """Commands are imported on demand (cli/group.py): each one the modules define is in the
+    map, under the module that defines it, and a fresh `sldiag CMD --help` finds it."""
+    import subprocess
+    import sys
+
+    from sldiag.cli.group import _Commands, cli
+
+    names = cli.list_commands(None)  # type: ignore[arg-type]  # imports every module
+    assert sorted(names) == sorted(_Commands.MODULES)
+    for name in names:
+        defined_in = cli.commands[name].callback.__module__.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+        assert _Commands.MODULES[name] == defined_in, name
+    code = ("import sys; from sldiag.cli import main; sys.argv = ['sldiag', sys.argv[1], '-h']\n"
+            "main()")
+    for name in names:
+        done = subprocess.run([sys.executable, "-c", code, name], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 0 and f"Usage: sldiag {name}" in done.stdout, done.stderr
+
+
 def test_several_devices_start_with_a_summary_table():
     proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log",
                    env={**os.environ, "COLUMNS": "120"})

@@ -19,7 +19,6 @@ compiled.warm()  # before the imports below compile their patterns
 import click
 
 from ..base.errors import DataError
-from . import analyze, collect, delivery, inspect  # noqa: F401 - they register the commands
 from .common import EXIT_INPUT, EXIT_OK, fail, tell
 from .group import cli
 
