@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sldiag.analysis.run import analyse_capture, analyse_paths
 from sldiag.base.errors import InputError
@@ -166,6 +168,25 @@ def big_show_tech(path: Path, filler_blocks: int) -> dict[str, int]:
     lines = text.split("\n")
     return {"lines": len(lines) - 1,
             "smart_lic": next(i for i, t in enumerate(lines, 1) if "%SMART_LIC" in t)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.data())
+def test_a_finder_says_a_range_is_ascii_only_when_it_is(data, draw):
+    """The Hyperscan pass finds the first byte that is not ASCII (no bytes.isascii over the
+    chunk); Python's searches may answer "maybe not" for a range that is, never the reverse."""
+    begin = draw.draw(st.integers(0, len(data)))
+    end = draw.draw(st.integers(begin, len(data)))
+    scopes = [s.filter.pattern.encode() for s in KNOWLEDGE.catalog.line_scopes]
+    for name in finders():
+        finder = (finder_module.HyperscanFinder(scopes) if name == "hyperscan"
+                  else finder_module.PlainFinder(scopes))
+        found, ascii_only = finder.scan(data, begin, end)
+        assert found == finder.candidates(data, begin, end)
+        if ascii_only:
+            assert data[begin:end].isascii(), name
+        if name == "hyperscan":
+            assert ascii_only == data[begin:end].isascii()
 
 
 def test_large_show_tech_is_read_in_part_with_true_line_numbers(tmp_path, finder, monkeypatch):

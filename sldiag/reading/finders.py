@@ -26,6 +26,11 @@ class PlainFinder:
         self.scopes = [re.compile(pattern, re.MULTILINE) for pattern in scopes]
         self.markers = markers
 
+    def scan(self, buf: bytes, begin: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+        """The candidates, and whether ``buf[begin:end]`` is surely ASCII (here: the whole
+        buffer is; False only means "maybe not")."""
+        return self.candidates(buf, begin, end), buf.isascii()
+
     def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
         """Starts of the lines of ``buf[begin:end]`` that may be a marker or that a line
         scope wants, in order."""
@@ -64,29 +69,44 @@ class HyperscanFinder:
         expressions = ([hint.pattern for hint in DELIMITER_HINTS] + list(PROMPT_LINES)
                        if markers else []) + scopes
         self.kinds = [MARK] * (len(expressions) - len(scopes)) + [SCOPE] * len(scopes)
-        self.db = _hyperscan_database(expressions)
+        line_flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
+        # The last expression finds the first byte that is not ASCII, in the same pass
+        # (bytes.isascii over every chunk would cost as much as the pass's other patterns).
+        self.not_ascii = len(expressions)
+        self.db = _hyperscan_database(
+            [*expressions, rb"[\x80-\xff]"],
+            [line_flags] * len(expressions) + [hyperscan.HS_FLAG_SINGLEMATCH])
 
-    def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+    def scan(self, buf: bytes, begin: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+        """The candidates of ``buf[begin:end]``, and whether it is all ASCII."""
         hits: list[tuple[int, int]] = []
         self.db.scan(memoryview(buf)[begin:end],
                      match_event_handler=lambda ident, _from, to, _flags, _ctx:
                      hits.append((ident, to)))
         found: dict[int, int] = {}
-        kinds = self.kinds
+        kinds, not_ascii = self.kinds, self.not_ascii
+        ascii_only = True
         for ident, to in hits:
+            if ident == not_ascii:
+                ascii_only = False
+                continue
             start = buf.rfind(b"\n", begin, begin + to - 1) + 1 or begin
             found[start] = found.get(start, 0) | kinds[ident]
-        return sorted(found.items())
+        return sorted(found.items()), ascii_only
+
+    def candidates(self, buf: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+        return self.scan(buf, begin, end)[0]
 
 
-def _hyperscan_database(expressions: list[bytes]) -> Any:
+def _hyperscan_database(expressions: list[bytes], flags: list[int] | None = None) -> Any:
     """Compiled once (about 25 ms) and kept in the private cache, where sldiag keeps its
     compiled Python too (base/resources.py); Hyperscan checks a kept database (its checksum,
     release and the CPU it was built for) when it loads it, and one it refuses is compiled
     again."""
     import hyperscan
 
-    flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
+    if flags is None:
+        flags = [hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY] * len(expressions)
     name = "hyperscan-{}.db".format(fingerprint([], repr(
         (getattr(hyperscan, "__version__", ""), flags, expressions))))
     kept = read_cache_bytes(name)
@@ -100,7 +120,7 @@ def _hyperscan_database(expressions: list[bytes]) -> Any:
             pass
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=expressions, ids=list(range(len(expressions))),
-               elements=len(expressions), flags=[flags] * len(expressions))
+               elements=len(expressions), flags=flags)
     write_cache_bytes(name, hyperscan.dumpb(db))
     return db
 

@@ -248,12 +248,13 @@ class Scanner:
         """Take ``buf[begin:end]``: whole lines, or the capture's unterminated last line."""
         if end <= begin:
             return
-        self._check_text(buf, begin, end)
+        found, ascii_only = self.finder.scan(buf, begin, end)
+        self._check_text(buf, begin, end, ascii_only)
         if end - begin > MAX_LINE_BYTES:
             self._note_long_lines(buf, begin, end)
         index = self.index
         pos = begin
-        for start, kinds in self.finder.candidates(buf, begin, end):
+        for start, kinds in found:
             self._region(buf, pos, start, index)
             index += buf.count(b"\n", pos, start)
             stop = buf.find(b"\n", start, end)
@@ -277,13 +278,13 @@ class Scanner:
         self._region(buf, pos, end, index)
         self.index = index + buf.count(b"\n", pos, end)
 
-    def _check_text(self, buf: bytes, begin: int, end: int) -> None:
+    def _check_text(self, buf: bytes, begin: int, end: int, ascii_only: bool) -> None:
         if not self.has_text:
             piece = buf[begin:end]
             # As str.strip() sees it (it also strips \x1c-\x1f and Unicode spaces).
             self.has_text = not piece.isspace() and bool(
                 piece.decode(self.codec, errors="replace").strip())
-        if buf.isascii():  # the whole chunk: no copy, and a superset of the part
+        if ascii_only:  # as the finder's pass found
             return
         piece = buf[begin:end]
         if self.encoding is None:  # bytes that are not UTF-8 are noted, and replaced later
