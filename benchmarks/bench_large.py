@@ -100,6 +100,9 @@ def generate(path: Path, megabytes: int, where: str) -> None:
         out.write("SW-ACC-12#\n")
 
 
+# The command users run: the `sldiag` script beside this Python, else the module.
+_SCRIPT = Path(sys.executable).parent / "sldiag"
+SLDIAG = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "sldiag"]
 # As an installed package runs: Python's bytecode written (this machine's shell turns it off).
 BYTECODE_WRITTEN = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -108,8 +111,8 @@ def findings_of(path: Path) -> tuple[list[list[str]], float, int]:
     """Finding ids per device, wall time and peak RSS (KiB) of one `sldiag analyze` run."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "sldiag", "analyze", "--format", "json",
-                                 str(path)], stdout=out, stderr=subprocess.PIPE, cwd=ROOT,
+        proc = subprocess.Popen([*SLDIAG, "analyze", "--format", "json", str(path)],
+                                stdout=out, stderr=subprocess.PIPE, cwd=ROOT,
                                 env=BYTECODE_WRITTEN)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -173,7 +176,10 @@ def main() -> int:
             subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL)  # into the page cache
             grep = grep_time(path)
             floor = floor_time(path)
-            found, wall, peak_kib = findings_of(path)
+            runs = [findings_of(path) for _ in range(3)]  # a median, as grep's and the floor's
+            found = runs[0][0]
+            wall = sorted(run[1] for run in runs)[1]
+            peak_kib = max(run[2] for run in runs)
             size = path.stat().st_size / 1e6
             same = "same findings as the sample alone" if found == expected else \
                 f"FINDINGS DIFFER: {found} vs {expected}"
