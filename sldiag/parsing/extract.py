@@ -283,9 +283,7 @@ def _build(collector: _Collector, catalog: Catalog) -> fm.Facts:
     for collection, rows in collector.rows.items():
         kinds = fm.ROW_KINDS[collection]
         target = facts.rows(collection)
-        rows.reverse()
-        while rows:  # each row's raw values freed once converted
-            values, where, field_lines = rows.pop()
+        for values, where, field_lines in rows:
             converted: dict[str, Any] = {}
             for name, value in values.items():
                 raw = _Raw(value, where.line, where.text)
