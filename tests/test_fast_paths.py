@@ -205,3 +205,31 @@ def test_closing_the_chunks_waits_for_the_read_under_way():
     reads = disk.reads
     disk.close()
     assert disk.reads == reads and not disk.read_after_close and not disk.overlapped
+
+
+def test_each_chunk_comes_with_what_its_thread_made_of_it():
+    from sldiag.reading.decode import prepared_ahead
+
+    disk = _Disk(b"0123456789" * 10)
+    made = list(prepared_ahead("x", disk, 14, lambda chunk: (
+        bytes(reversed(chunk)), threading.current_thread().name)))
+    assert [chunk for chunk, _ in made] == [(b"0123456789" * 10)[i:i + 14]
+                                            for i in range(0, 100, 14)] + [b""]
+    for chunk, prepared in made[:-1]:
+        assert prepared == (bytes(reversed(chunk)), "sldiag-read-ahead")
+    assert made[-1] == (b"", None)
+
+
+def test_a_failed_preparation_is_raised_where_its_chunk_is_asked_for():
+    from sldiag.reading.decode import prepared_ahead
+
+    def prepare(chunk: bytes) -> int:
+        if chunk.startswith(b"c"):
+            raise ValueError("cannot prepare")
+        return len(chunk)
+
+    chunks = prepared_ahead("x", _Disk(b"a" * 7 + b"b" * 7 + b"c" * 7), 7, prepare)
+    assert next(chunks) == (b"a" * 7, 7)
+    assert next(chunks) == (b"b" * 7, 7)
+    with pytest.raises(ValueError, match="cannot prepare"):
+        next(chunks)

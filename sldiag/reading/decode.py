@@ -7,7 +7,8 @@ from __future__ import annotations
 import codecs
 import sys
 import zlib
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
@@ -146,16 +147,32 @@ def chunks_ahead(name: str, stream: ByteStream, size: int) -> Generator[bytes, N
     a chunk holds (a tenth of a large capture's time). One read at a time, at most one chunk
     ahead; a read's error is raised where that chunk is asked for. Close the generator
     before the stream: it waits for the read under way."""
+    chunks = prepared_ahead(name, stream, size, None)
+    try:
+        for chunk, _ in chunks:
+            yield chunk
+    finally:
+        chunks.close()
+
+
+def prepared_ahead(name: str, stream: ByteStream, size: int,
+                   prepare: Callable[[bytes], Any] | None
+                   ) -> Generator[tuple[bytes, Any], None, None]:
+    """chunks_ahead, each chunk with what ``prepare(chunk)`` made of it in the same thread
+    (None without ``prepare``, and for the final b""): work that leaves Python's lock, as
+    Hyperscan's search does, runs beside the caller's. ``prepare`` must not share state
+    with the caller."""
     import threading
 
-    box: list[tuple[bytes, BaseException | None]] = []
+    box: list[tuple[bytes, Any, BaseException | None]] = []
 
     def read_next() -> threading.Thread:
         def run() -> None:
             try:
-                box.append((read_chunk(name, stream, size), None))
+                chunk = read_chunk(name, stream, size)
+                box.append((chunk, prepare(chunk) if prepare and chunk else None, None))
             except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
-                box.append((b"", exc))
+                box.append((b"", None, exc))
 
         thread = threading.Thread(target=run, name="sldiag-read-ahead", daemon=True)
         thread.start()
@@ -165,31 +182,46 @@ def chunks_ahead(name: str, stream: ByteStream, size: int) -> Generator[bytes, N
     try:
         while True:
             thread.join()
-            chunk, error = box.pop()
+            chunk, prepared, error = box.pop()
             if error is not None:
                 raise error
             if chunk:
                 thread = read_next()
-            yield chunk
+            yield chunk, prepared
             if not chunk:
                 return
     finally:
         thread.join()
 
 
-def head_then_ahead(head: bytes, name: str, stream: ByteStream, size: int
-                    ) -> Generator[bytes, None, None]:
-    """The head already read, ``size`` bytes at a time, then the rest of the stream read
-    ahead (chunks_ahead); b"" at the end, and for ever after."""
+@contextmanager
+def quick_handoff(seconds: float = 0.0005) -> Iterator[None]:
+    """Python's lock handed between threads every ``seconds`` (0.005 by default) while a
+    reader thread searches: each of Hyperscan's hits waits for the lock, which the caller's
+    work on the chunk before holds (a tenth of a large capture's time). Restored after."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, seconds))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def head_then_ahead(head: bytes, name: str, stream: ByteStream, size: int,
+                    prepare: Callable[[bytes], Any] | None = None
+                    ) -> Generator[tuple[bytes, Any], None, None]:
+    """The head already read, ``size`` bytes at a time (prepared: None), then the rest of
+    the stream read and prepared ahead (prepared_ahead); (b"", None) at the end, and for
+    ever after."""
     for at in range(0, len(head), size):
-        yield head[at:at + size]
-    chunks = chunks_ahead(name, stream, size)
+        yield head[at:at + size], None
+    chunks = prepared_ahead(name, stream, size, prepare)
     try:
         yield from chunks  # ends with b""
     finally:
         chunks.close()
     while True:
-        yield b""
+        yield b"", None
 
 
 def _check_path(path: str) -> None:

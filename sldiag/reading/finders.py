@@ -129,10 +129,7 @@ def finder_for(catalog: Catalog, markers: bool = True) -> PlainFinder | Hypersca
     """Hyperscan where it is installed (Linux x86-64 wheels) and takes the patterns, else
     Python's searches; SLDIAG_SCANNER=python forces the latter. Both find the same lines.
     Without ``markers``, only the lines line scopes want (once a file has had its share)."""
-    scopes = [scope.filter.pattern.encode("utf-8") for scope in catalog.line_scopes]
-    # Exec timestamp headers (`Time source is NTP, ...`) are read wherever they are, as a
-    # whole read reads them: the last one, after a bare prompt, may be the clock's reading.
-    scopes.append(TIMESTAMP_HEADER_HINT)
+    scopes = _scopes(catalog)
     key = (markers, *scopes)
     if key not in _FINDERS:
         finder: PlainFinder | HyperscanFinder | None = None
@@ -146,3 +143,23 @@ def finder_for(catalog: Catalog, markers: bool = True) -> PlainFinder | Hypersca
 
 
 _FINDERS: dict[tuple[object, ...], PlainFinder | HyperscanFinder] = {}
+
+
+def plain_finder(catalog: Catalog, markers: bool = True) -> PlainFinder:
+    """Python's searches for the same lines: for a piece searched while another thread
+    searches with Hyperscan (whose calls take a lock of their own while holding Python's)."""
+    key = ("python", markers, *_scopes(catalog))
+    if key not in _PLAIN:
+        _PLAIN[key] = PlainFinder(_scopes(catalog), markers)
+    return _PLAIN[key]
+
+
+_PLAIN: dict[tuple[object, ...], PlainFinder] = {}
+
+
+def _scopes(catalog: Catalog) -> list[bytes]:
+    scopes = [scope.filter.pattern.encode("utf-8") for scope in catalog.line_scopes]
+    # Exec timestamp headers (`Time source is NTP, ...`) are read wherever they are, as a
+    # whole read reads them: the last one, after a bare prompt, may be the clock's reading.
+    scopes.append(TIMESTAMP_HEADER_HINT)
+    return scopes

@@ -291,3 +291,25 @@ def cut_line_bytes(data: bytes) -> bytes:
     while keep and data[keep] & 0xC0 == 0x80:
         keep -= 1
     return data[:keep]
+
+
+# A raw line that starts with a printable character (most lines of an unindented capture).
+_FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
+
+
+def head_indent(head: bytes, codec: str) -> str:
+    """The indentation of a paste indented as a block, decided as a whole read decides it
+    (on every line) when the head is the whole capture, else on the head."""
+    cleaned: Counter = Counter()
+    for n, m in enumerate(_FIRST_COLUMN.finditer(head)):
+        if n > 1000:
+            break
+        start = m.end() - 1
+        raw = head[start:head.find(b"\n", start) + 1 or len(head)]
+        line = clean_capture_line(raw.decode(codec, errors="replace").rstrip("\n"),
+                                  0, cleaned, [])
+        if line and line[0] not in PASTE_PREFIX_CHARS:
+            return ""  # a line in the first column: no indented paste
+    text = head.decode(codec, errors="replace")
+    return common_indent(clean_capture_line(raw, 0, cleaned, [])
+                         for raw in text.split("\n"))

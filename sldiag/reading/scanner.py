@@ -4,8 +4,7 @@ lines sldiag reads.
 Searches for literal bytes (:mod:`.finders`) find the few lines that matter:
 
 * lines that may be a show-tech delimiter or a prompt (they bound the sections);
-* the whole output of the commands facts come from (licensing, version, clock, ...), which is
-  small;
+* the whole (small) output of the commands facts come from (licensing, version, clock, ...);
 * the configuration, less the blocks no template reads (``skip_children_of``);
 * the first lines of every other output (a refused command shows there);
 * the lines the line scopes want (licensing syslog, eventlog) wherever they are.
@@ -13,7 +12,6 @@ Searches for literal bytes (:mod:`.finders`) find the few lines that matter:
 
 from __future__ import annotations
 
-import re
 from collections import Counter, deque
 from collections.abc import Iterator
 
@@ -36,26 +34,26 @@ from .decode import (
     decode_utf8_lenient,
     head_then_ahead,
     looks_binary,
+    quick_handoff,
 )
-from .finders import MARK, SCOPE, finder_for
+from .finders import MARK, SCOPE, HyperscanFinder, finder_for, plain_finder
 from .lines import (
     LONG_LINE_NOTE,
-    PASTE_PREFIX_CHARS,
     Capture,
     SparseLines,
     clean_capture_line,
-    common_indent,
     cut_line_bytes,
     cut_long_line,
+    head_indent,
     strip_indent,
 )
 from .markers import BarePrompts, Marker, has_residue, marker_of
 from .sections import collection_header, markers_note, wrapped_echo
 from .skipping import BlockSkipper
 
+# The reader thread's search of a chunk's whole lines after its first (start, end, found).
+Prepared = tuple[int, int, tuple[list[tuple[int, int]], bool] | None]
 PREAMBLE_BYTES = 16 * 1024 * 1024   # bare output before the first prompt or delimiter
-# A raw line that starts with a printable character (most lines of an unindented capture).
-_FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
 
 
 class Scanner:
@@ -83,6 +81,8 @@ class Scanner:
         self.skip: BlockSkipper | None = None
         self.has_text = False
         self.finder = finder_for(catalog)
+        self.markers_on = True               # False once MAX_MARKERS_PER_FILE is reached
+        self.ahead = False  # the reader thread searches with Hyperscan: Python's searches here
         self.limits: list[tuple[int, str]] = []
         self.markers = 0                     # prompts and delimiters taken as markers
         self.kept_bytes = 0
@@ -102,16 +102,18 @@ class Scanner:
             head = head[len(UTF8_BOM):]
         if self.encoding is None and looks_binary(head):
             raise InputError(binary_message(self.name, head))
-        self.indent = self._head_indent(head)
+        self.indent = head_indent(head, self.codec)
         first_line = head[:head.find(b"\n")] if b"\n" in head else head
         # Cleaned as a whole read cleans it (residue in it must not hide or forge a header).
         collected = collection_header([strip_indent(clean_capture_line(
             first_line.decode(self.codec, errors="replace"), 1, Counter(), []), self.indent)])
         if collected is not None:
             self.own_prompt = (collected.host or "").lower()
-        chunks = head_then_ahead(head, self.name, stream, chunk_bytes)
+        chunks = head_then_ahead(head, self.name, stream, chunk_bytes, self._prepare
+                                 if isinstance(self.finder, HyperscanFinder) else None)
         try:
-            last = self._feed_chunks(chunks)
+            with quick_handoff():
+                last = self._feed_chunks(chunks)
         finally:
             chunks.close()  # its read ahead ends before the caller closes the stream
         if not self.has_text:
@@ -131,18 +133,25 @@ class Scanner:
                        notes=self.notes, indent=self.indent, note_texts=self.note_texts,
                        limits=self.limits)
 
-    def _feed_chunks(self, chunks: Iterator[bytes]) -> bytes:
+    def _prepare(self, chunk: bytes) -> Prepared:
+        """In the reader thread (``self.finder`` stays): the search after the first line."""
+        first = chunk.find(b"\n") + 1
+        cut = chunk.rfind(b"\n") + 1
+        return first, cut, self.finder.scan(chunk, first, cut) if first < cut else None
+
+    def _feed_chunks(self, chunks: Iterator[tuple[bytes, Prepared | None]]) -> bytes:
         """Every chunk, cut at line ends; the last one read (b"" for an empty file)."""
         pending = b""            # the start of a line the previous chunk cut
         dropping = False         # inside a line too long to keep: skip to its end
         last = b""
         while True:
-            more = next(chunks)
+            more, prepared = next(chunks)
+            self.ahead = self.ahead or prepared is not None
             if dropping and more:
                 newline = more.find(b"\n")
                 if newline < 0:
                     continue
-                more, dropping = more[newline:], False
+                more, dropping, prepared = more[newline:], False, None
             if not more:
                 self._feed(pending, 0, len(pending))
                 last = pending or last
@@ -160,9 +169,11 @@ class Scanner:
                 joined = pending + more[:first]
                 self._feed(joined, 0, len(joined))
             else:
-                first = 0
+                self._feed(more, 0, first)  # the first line, then the others
             cut = more.rfind(b"\n") + 1
-            self._feed(more, first, cut)  # the chunk itself is never copied
+            searched = prepared[2] if prepared is not None and prepared[:2] == (first, cut) \
+                else None
+            self._feed(more, first, cut, searched)  # the chunk itself is never copied
             pending = more[cut:]
         return last
 
@@ -240,15 +251,24 @@ class Scanner:
             self.markers += 1
             if self.markers > MAX_MARKERS_PER_FILE:
                 self._reached(index + 1, markers_note())
-                self.finder = finder_for(self.catalog, markers=False)
+                self.markers_on = False
+                if not self.ahead:
+                    self.finder = finder_for(self.catalog, markers=False)
                 return None
         return marker
 
-    def _feed(self, buf: bytes, begin: int, end: int) -> None:
-        """Take ``buf[begin:end]``: whole lines, or the capture's unterminated last line."""
+    def _feed(self, buf: bytes, begin: int, end: int,
+              searched: tuple[list[tuple[int, int]], bool] | None = None) -> None:
+        """Take ``buf[begin:end]``: whole lines, or the capture's unterminated last line
+        (``searched``: its candidates, found by the reader thread)."""
         if end <= begin:
             return
-        found, ascii_only = self.finder.scan(buf, begin, end)
+        if searched is None:
+            finder = plain_finder(self.catalog, self.markers_on) if self.ahead else self.finder
+            searched = finder.scan(buf, begin, end)
+        found, ascii_only = searched
+        if not self.markers_on:  # searched before the limit: its markers are not taken
+            found = [(start, SCOPE) for start, kinds in found if kinds & SCOPE]
         self._check_text(buf, begin, end, ascii_only)
         if end - begin > MAX_LINE_BYTES:
             self._note_long_lines(buf, begin, end)
@@ -301,23 +321,6 @@ class Scanner:
         except UnicodeDecodeError as exc:
             raise decode_error(self.name, piece, exc, self.encoding,
                                first_line=self.index + 1) from None
-
-    def _head_indent(self, head: bytes) -> str:
-        """The indentation of a paste indented as a block, decided as a whole read decides it
-        (on every line) when the head is the whole capture, else on the head."""
-        cleaned: Counter = Counter()
-        for n, m in enumerate(_FIRST_COLUMN.finditer(head)):
-            if n > 1000:
-                break
-            start = m.end() - 1
-            raw = head[start:head.find(b"\n", start) + 1 or len(head)]
-            line = clean_capture_line(raw.decode(self.codec, errors="replace").rstrip("\n"),
-                                      0, cleaned, [])
-            if line and line[0] not in PASTE_PREFIX_CHARS:
-                return ""  # a line in the first column: no indented paste
-        text = head.decode(self.codec, errors="replace")
-        return common_indent(clean_capture_line(raw, 0, cleaned, [])
-                             for raw in text.split("\n"))
 
     # -- sections -----------------------------------------------------------------------------
 
