@@ -253,6 +253,25 @@ def test_every_command_is_found_where_the_group_looks_for_it():
         assert done.returncode == 0 and f"Usage: sldiag {name}" in done.stdout, done.stderr
 
 
+def test_a_small_capture_loads_only_what_its_analysis_needs():
+    """No streaming reader, archive support or other command for one small capture, and no
+    jinja2 for a JSON report, once the cache is filled (each costs milliseconds a run)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from sldiag.cli import main\n"
+            "sys.argv = ['sldiag', 'analyze', '--format', 'json', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "names = ('sldiag.reading.scanner', 'sldiag.reading.finders', 'tarfile', "
+            "'zipfile', 'gzip', 'sldiag.cli.delivery', 'sldiag.cli.inspect', 'jinja2')\n"
+            "sys.stderr.write('LOADED:' + ','.join(n for n in names if n in sys.modules))\n")
+    for _ in range(2):  # the first run fills the cache (validating the rules loads more)
+        proc = subprocess.run([sys.executable, "-c", code,
+                               str(SAMPLES / "02-try-again.session.log")],
+                              capture_output=True, cwd=ROOT, timeout=120)
+    assert proc.stderr.decode().endswith("LOADED:"), proc.stderr.decode()[-300:]
+
+
 def test_several_devices_start_with_a_summary_table():
     proc = run_cli("analyze", "samples/state-healthy-and-authorization-expired.two-devices.log",
                    env={**os.environ, "COLUMNS": "120"})

@@ -233,3 +233,17 @@ def test_a_failed_preparation_is_raised_where_its_chunk_is_asked_for():
     assert next(chunks) == (b"b" * 7, 7)
     with pytest.raises(ValueError, match="cannot prepare"):
         next(chunks)
+
+
+def test_the_quick_handoff_lasts_only_while_the_reader_searches():
+    import sys
+
+    from sldiag.reading.decode import quick_handoff
+
+    before = sys.getswitchinterval()
+    with quick_handoff():
+        assert sys.getswitchinterval() == min(before, 0.0005)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(InputError), quick_handoff():
+        raise InputError("cap.txt: cannot read")
+    assert sys.getswitchinterval() == before

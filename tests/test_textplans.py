@@ -19,7 +19,7 @@ from sldiag.diagnosing.textplans import Unplanned, plan_of, render_plan
 from sldiag.model.facts import Facts
 from sldiag.model.results import Clock
 
-from .conftest import ROOT, SAMPLES
+from .conftest import CORPUS, ROOT, SAMPLES
 
 JINJA = SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
 
@@ -85,6 +85,21 @@ def test_every_shipped_template_says_the_same_over_every_sample(knowledge):
             assert planned == rendered, (result.source, text)
             compared += 1
     assert compared == len(results) * len(texts)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
+def test_every_shipped_template_says_the_same_over_real_outputs(knowledge):
+    from sldiag.analysis.run import analyse_paths
+
+    files = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
+    results = analyse_paths(files, knowledge).results
+    assert len(results) >= 50
+    texts = shipped_texts()
+    for result in results:
+        for text in texts:
+            planned, rendered = both_ways(text, result.facts, result.hostname,
+                                          result.reference_time)
+            assert planned == rendered, (result.source, text)
 
 
 def test_an_empty_device_says_the_same():
