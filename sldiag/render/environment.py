@@ -19,7 +19,7 @@ _ACCEPTED = {"text": {"text"}, "md": {"md", "md-code", "md-verbatim", "md-prose"
              "html": {"html"}, "json": {"json"}}
 
 
-def _finalize_for(fmt: str) -> Callable[[Any], Any]:
+def finalize_for(fmt: str) -> Callable[[Any], Any]:
     accepted = _ACCEPTED[fmt]
     plain = _PLAIN[fmt]
 
@@ -37,7 +37,7 @@ def _finalize_for(fmt: str) -> Callable[[Any], Any]:
     return finalize
 
 
-def _filters() -> dict[str, Any]:
+def sldiag_filters() -> dict[str, Any]:
     return {
         "prose": lambda v: show(v, "md-prose"),        # Markdown: commands as code spans
         "finding_label": finding_label,
@@ -64,7 +64,7 @@ def environment(fmt: str = "text", user_folder: str | None = None) -> Any:
     # Only sldiag's own templates are kept compiled between runs.
     compiled = template_cache(f"report-{fmt}") if user_folder is None else None
     env = kind(loader=jinja2.FileSystemLoader(folder), autoescape=fmt == "html",
-               finalize=_finalize_for(fmt), trim_blocks=True, lstrip_blocks=True,
+               finalize=finalize_for(fmt), trim_blocks=True, lstrip_blocks=True,
                keep_trailing_newline=True, bytecode_cache=compiled)
-    env.filters.update(_filters())
+    env.filters.update(sldiag_filters())
     return env

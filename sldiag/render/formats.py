@@ -122,16 +122,11 @@ def render_template(results: list[DeviceResult], problems: Problems, options: Re
     """A jinja2 report: the shipped template of a format, or the user's own (escaped as that
     format's values are; a user's template with --format json escapes as text does)."""
     from .documents import report_document
-    from .environment import environment
+    from .reportplans import render_planned
     from .timeline import timeline_svg, undated
 
     escaping = "text" if fmt == "json" else fmt
-    if options.template is not None:
-        env = environment(escaping, str(options.template.parent.resolve()))
-        tmpl = env.get_template(options.template.name)
-    else:
-        tmpl = environment(escaping).get_template(SHIPPED_TEMPLATES[fmt])
-    text = tmpl.render(
+    names = dict(
         results=results, verdict=views.verdict, version=__version__,
         modes={r.mode: r.state.mode_label for r in results},
         ordered=views.worst_first(results), counts=views.class_counts(results),
@@ -150,4 +145,17 @@ def render_template(results: list[DeviceResult], problems: Problems, options: Re
         document=report_document(results, problems), clock_line=views.clock_line,
         mode_line=views.mode_line,
         fence_for=md_fence, problems=problems.as_dict(), problem_count=problems.count())
+    text = None
+    if options.template is None:  # sldiag's own template: its plan, without jinja2
+        text = render_planned(escaping, SHIPPED_TEMPLATES[fmt], names)
+    if text is None:
+        text = _jinja_template(escaping, fmt, options.template).render(**names)
     return assemble([text], FORMATS[escaping].destination)
+
+
+def _jinja_template(escaping: str, fmt: str, template: Path | None) -> Any:
+    from .environment import environment
+
+    if template is not None:
+        return environment(escaping, str(template.parent.resolve())).get_template(template.name)
+    return environment(escaping).get_template(SHIPPED_TEMPLATES[fmt])
