@@ -235,6 +235,59 @@ def test_a_failed_preparation_is_raised_where_its_chunk_is_asked_for():
         next(chunks)
 
 
+def test_reading_and_preparing_ahead_hold_a_bounded_number_of_chunks():
+    from sldiag.reading.decode import CHUNKS_ALIVE_PREPARED, prepared_ahead
+
+    disk = _Disk(b"x" * 7 * 40)
+    prepared: list[int] = []
+    chunks = prepared_ahead("x", disk, 7, lambda chunk: prepared.append(1) or len(chunk))
+    taken = 0
+    try:
+        for _ in range(5):
+            next(chunks)
+            taken += 1
+            time.sleep(0.05)  # a slow caller: the threads run ahead as far as they may
+            # The caller's chunk, one prepared (or being prepared), one read: no more.
+            assert disk.reads <= taken - 1 + CHUNKS_ALIVE_PREPARED
+            assert disk.reads >= taken + 1  # and they did run ahead
+    finally:
+        chunks.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("sldiag-read-ahead")]
+    assert not disk.overlapped
+
+
+def test_chunks_given_first_are_prepared_before_the_streams():
+    from sldiag.reading.decode import prepared_ahead
+
+    made = list(prepared_ahead("x", _Disk(b"efghij"), 4, lambda chunk: chunk.upper(),
+                               [b"ab", b"cd"]))
+    assert made == [(b"ab", b"AB"), (b"cd", b"CD"), (b"efgh", b"EFGH"), (b"ij", b"IJ"),
+                    (b"", None)]
+
+
+def test_closing_waits_for_the_preparation_under_way():
+    from sldiag.reading.decode import prepared_ahead
+
+    busy = threading.Event()
+    done: list[bytes] = []
+
+    def prepare(chunk: bytes) -> None:
+        busy.set()
+        time.sleep(0.1)
+        done.append(chunk)
+
+    disk = _Disk(b"y" * 70)
+    chunks = prepared_ahead("x", disk, 7, prepare, [b"head"])
+    assert next(chunks) == (b"head", None)
+    busy.clear()
+    assert busy.wait(5)  # the next chunk is being prepared
+    chunks.close()
+    assert done[-1] == b"y" * 7 and not [t for t in threading.enumerate()
+                                         if t.name.startswith("sldiag-read-ahead")]
+    disk.close()
+    assert not disk.read_after_close
+
+
 def test_the_quick_handoff_lasts_only_while_the_reader_searches():
     import sys
 

@@ -92,6 +92,8 @@ RESIDUE_PROMPTS = [
     b"\x07SW1#show running-config | include call-home\n",
     b"   ------------------ show license all ------------------   \r\n",
     b"======show license summary======\n",
+    # Residue between '%' and a log tag: the byte search cannot see the tag, cleaning does.
+    b"*Sep 18 08:20:11.402 UTC: %\x1b[1;31mCALL_HOME-3-HTTP_REQUEST_FAILED: time out\n",
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import sys
 import zlib
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,43 +155,92 @@ def chunks_ahead(name: str, stream: ByteStream, size: int) -> Generator[bytes, N
         chunks.close()
 
 
+# Chunks alive at once while reading ahead: the caller's, and the one being read (and, with
+# a preparation, the one being prepared): bounded, so memory is too.
+CHUNKS_ALIVE = 2
+CHUNKS_ALIVE_PREPARED = 3
+
+
 def prepared_ahead(name: str, stream: ByteStream, size: int,
-                   prepare: Callable[[bytes], Any] | None
+                   prepare: Callable[[bytes], Any] | None, first: Iterable[bytes] = ()
                    ) -> Generator[tuple[bytes, Any], None, None]:
-    """chunks_ahead, each chunk with what ``prepare(chunk)`` made of it in the same thread
-    (None without ``prepare``, and for the final b""): work that leaves Python's lock, as
-    Hyperscan's search does, runs beside the caller's. ``prepare`` must not share state
-    with the caller."""
+    """chunks_ahead, each chunk with what ``prepare(chunk)`` made of it in a thread of its
+    own (None without ``prepare``, and for the final b""): reading, preparing (Hyperscan's
+    search, which leaves Python's lock) and the caller's work on each chunk run side by
+    side, a chunk each. ``first``: chunks already read (a head), prepared before the
+    stream's. ``prepare`` must not share state with the caller."""
     import threading
 
-    box: list[tuple[bytes, Any, BaseException | None]] = []
-
-    def read_next() -> threading.Thread:
-        def run() -> None:
-            try:
-                chunk = read_chunk(name, stream, size)
-                box.append((chunk, prepare(chunk) if prepare and chunk else None, None))
-            except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
-                box.append((b"", None, exc))
-
-        thread = threading.Thread(target=run, name="sldiag-read-ahead", daemon=True)
+    ahead = _Ahead(name, stream, size, prepare, first)
+    threads = [threading.Thread(target=ahead.read_all, name="sldiag-read-ahead-disk",
+                                daemon=True),
+               threading.Thread(target=ahead.prepare_all, name="sldiag-read-ahead",
+                                daemon=True)]
+    for thread in threads:
         thread.start()
-        return thread
-
-    thread = read_next()
     try:
         while True:
-            thread.join()
-            chunk, prepared, error = box.pop()
+            chunk, prepared, error = ahead.ready.get()
             if error is not None:
                 raise error
-            if chunk:
-                thread = read_next()
             yield chunk, prepared
             if not chunk:
                 return
+            ahead.slots.release()  # the caller is done with it: another chunk may be read
     finally:
-        thread.join()
+        ahead.stop.set()
+        for _ in range(CHUNKS_ALIVE_PREPARED):
+            ahead.slots.release()
+        for thread in threads:
+            thread.join()
+
+
+class _Ahead:
+    """What the reading thread and the preparing thread of prepared_ahead share."""
+
+    def __init__(self, name: str, stream: ByteStream, size: int,
+                 prepare: Callable[[bytes], Any] | None, first: Iterable[bytes]) -> None:
+        import queue
+        import threading
+
+        self.name, self.stream, self.size, self.prepare = name, stream, size, prepare
+        self.pieces = iter(first)
+        self.slots = threading.Semaphore(CHUNKS_ALIVE_PREPARED if prepare else CHUNKS_ALIVE)
+        self.stop = threading.Event()
+        self.read: queue.SimpleQueue[tuple[bytes, BaseException | None]] = queue.SimpleQueue()
+        self.ready: queue.SimpleQueue[tuple[bytes, Any, BaseException | None]] = \
+            queue.SimpleQueue()
+
+    def read_all(self) -> None:
+        try:
+            while True:
+                self.slots.acquire()
+                if self.stop.is_set():
+                    return
+                chunk = next(self.pieces, None)
+                if chunk is None:  # the pieces given are done: the stream's
+                    chunk = read_chunk(self.name, self.stream, self.size)
+                self.read.put((chunk, None))
+                if not chunk:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+            self.read.put((b"", exc))
+        finally:
+            self.read.put((b"", None))  # the preparer's end, whatever happened
+
+    def prepare_all(self) -> None:
+        while True:
+            chunk, error = self.read.get()
+            prepared = None
+            if chunk and error is None and self.prepare is not None \
+                    and not self.stop.is_set():
+                try:
+                    prepared = self.prepare(chunk)
+                except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+                    chunk, error = b"", exc
+            self.ready.put((chunk, prepared, error))
+            if not chunk or error is not None:
+                return
 
 
 @contextmanager
@@ -210,12 +259,10 @@ def quick_handoff(seconds: float = 0.0005) -> Iterator[None]:
 def head_then_ahead(head: bytes, name: str, stream: ByteStream, size: int,
                     prepare: Callable[[bytes], Any] | None = None
                     ) -> Generator[tuple[bytes, Any], None, None]:
-    """The head already read, ``size`` bytes at a time (prepared: None), then the rest of
-    the stream read and prepared ahead (prepared_ahead); (b"", None) at the end, and for
-    ever after."""
-    for at in range(0, len(head), size):
-        yield head[at:at + size], None
-    chunks = prepared_ahead(name, stream, size, prepare)
+    """The head already read, ``size`` bytes at a time, then the rest of the stream, all
+    read and prepared ahead (prepared_ahead); (b"", None) at the end, and for ever after."""
+    pieces = (head[at:at + size] for at in range(0, len(head), size))
+    chunks = prepared_ahead(name, stream, size, prepare, pieces)
     try:
         yield from chunks  # ends with b""
     finally:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..base.resources import fingerprint, read_cache_bytes, write_cache_bytes
 from ..model.catalog import Catalog
-from .markers import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, may_be_prompt
+from .markers import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, RESIDUE_RE, may_be_prompt
 
 MARK, SCOPE = 1, 2
 TIMESTAMP_HEADER_HINT = rb"^(?:Load for five secs:|Time source is [^\n,]*, |No time source, )"
@@ -39,6 +39,11 @@ class PlainFinder:
             for m in hint.finditer(buf, begin, end):
                 start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
                 found[start] = found.get(start, 0) | MARK
+        # Any line with residue, as PROMPT_LINES has it for Hyperscan: cleaning may make it a
+        # prompt, or a line a scope wants (an escape between '%' and a log tag).
+        for m in RESIDUE_RE.finditer(buf, begin, end) if self.markers else ():
+            start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+            found[start] = found.get(start, 0) | MARK
         for char in PROMPT_CHARS if self.markers else ():
             at = buf.find(char, begin, end)
             while at >= 0:

@@ -45,7 +45,7 @@ PROMPT_CHARS = tuple(sorted({ch.encode() for style in prompt_styles() for ch in 
 # Terminal residue that cleaning removes and that can turn a line into a prompt (a CR before
 # the LF is only a line end).
 _RESIDUE = rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|[Mm]ore"
-_RESIDUE_RE = re.compile(_RESIDUE)
+RESIDUE_RE = re.compile(_RESIDUE)
 _END_TEXT = "".join(ch.decode() for ch in PROMPT_CHARS)
 _ENDS = b"[" + b"".join(b"\\" + ch if ch in b"]\\^-" else ch for ch in PROMPT_CHARS) + b"]"
 # The same as whole-line patterns (Hyperscan, multi-line): a prompt's start, a "[timestamp]"
@@ -87,13 +87,13 @@ class BarePrompts:
 def has_residue(buf: bytes, start: int, end: int) -> bool:
     """Whether the raw line ``buf[start:end]`` holds terminal residue that cleaning removes
     (so its text may say what its bytes do not)."""
-    return _RESIDUE_RE.search(buf, start, end) is not None
+    return RESIDUE_RE.search(buf, start, end) is not None
 
 
 def may_be_prompt(buf: bytes, start: int, at: int, end: int) -> bool:
     """Whether the raw line ``buf[start:end]``, whose first prompt-ending character is at
     ``at``, can be a prompt once cleaned; False only when :func:`marker_of` would say no."""
-    if buf[start:start + 1] == b"[" or _RESIDUE_RE.search(buf, start, end):
+    if buf[start:start + 1] == b"[" or RESIDUE_RE.search(buf, start, end):
         return True  # cleaning may change the line (a CR redraws it): look at it whole
     return any(p.head.fullmatch(buf, start, at) is not None for p in _PROMPTS)
 

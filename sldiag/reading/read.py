@@ -38,7 +38,7 @@ from .lines import (
 )
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
 
 
 def read_capture(path: str, catalog: Catalog, encoding: str | None = None,

@@ -109,8 +109,9 @@ class Scanner:
             first_line.decode(self.codec, errors="replace"), 1, Counter(), []), self.indent)])
         if collected is not None:
             self.own_prompt = (collected.host or "").lower()
-        chunks = head_then_ahead(head, self.name, stream, chunk_bytes, self._prepare
-                                 if isinstance(self.finder, HyperscanFinder) else None)
+        prepare = self._prepare if isinstance(self.finder, HyperscanFinder) else None
+        self.ahead = prepare is not None  # from the first chunk on: see _feed
+        chunks = head_then_ahead(head, self.name, stream, chunk_bytes, prepare)
         try:
             with quick_handoff():
                 last = self._feed_chunks(chunks)
@@ -146,7 +147,6 @@ class Scanner:
         last = b""
         while True:
             more, prepared = next(chunks)
-            self.ahead = self.ahead or prepared is not None
             if dropping and more:
                 newline = more.find(b"\n")
                 if newline < 0:
