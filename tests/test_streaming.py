@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sldiag.analysis.run import analyse_capture, analyse_paths
@@ -484,3 +484,75 @@ def test_the_bar_shows_only_once_the_work_is_long(monkeypatch):
         assert slow.bar is not None
         assert slow.bar.tasks[0].description == "compressing"
         assert slow.bar.tasks[0].completed == 5
+
+
+def _read_both_ways(path: Path, large_bytes: int) -> tuple[object, object]:
+    """A capture read knowing its size (a small head first) and not knowing it (the whole
+    head first, as a gunzipped or transcoded capture is read)."""
+    def read_once() -> object:
+        try:
+            capture = read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=large_bytes,
+                                        chunk_bytes=4096)
+        except InputError as exc:
+            return f"error: {exc}"
+        return (capture.indent, list(capture.lines), sorted(capture.notes),
+                sorted(capture.cleaned.items()), capture.timestamp_headers, capture.limits)
+
+    sized = read_once()
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(read, "_plain_file_size", lambda stream: None)
+        unsized = read_once()
+    return sized, unsized
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["", "  ", "\t", "> ", " \x1b[0m"]), st.integers(0, 3000),
+       st.sampled_from([b"", b"x" * 70_000, b"   indented\n" * 7_000, b"\x00" * 100]),
+       st.booleans())
+def test_a_large_capture_reads_the_same_from_its_first_bytes(
+        tmp_path_factory, indent, unindented_at, first, crlf):
+    """A capture known to be large starts streaming after its first 64 KB when they decide
+    what the whole head would (a whole first line, a line in the first column); else it
+    reads the whole head first, as before. Both give the same capture."""
+    body = "".join(f"{indent}SW1#show license status {i}\n{indent}Smart Licensing is ENABLED\n"
+                   for i in range(4_000))
+    lines = body.splitlines(keepends=True)
+    lines.insert(unindented_at % len(lines), "SW1#show clock\n")  # the first column, somewhere
+    data = first + "".join(lines).encode()
+    if crlf:
+        data = data.replace(b"\n", b"\r\n")
+    path = tmp_path_factory.mktemp("head") / "capture.txt"
+    path.write_bytes(data)
+    sized, unsized = _read_both_ways(path, 100_000)
+    assert sized == unsized
+
+
+CONFIG_LINES = ["interface GigabitEthernet1/0/{n}", " description desk {n}", " shutdown", "!",
+                "call-home", " profile \"CiscoTAC-1\"", "  active", "hostname SW{n}",
+                " vrf forwarding Mgmt-vrf", "license smart transport callhome", " --More-- x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CONFIG_LINES), min_size=1, max_size=40), st.integers(1, 120))
+@example([" --More-- x", "interface GigabitEthernet1/0/{n}", " shutdown", "!", "call-home"],
+         4096)  # a run of blocks right after a line the search offered
+def test_a_streamed_configuration_keeps_each_line_it_keeps_at_its_own_number(
+        tmp_path_factory, lines, chunk):
+    """Interface blocks are passed over, never another line moved: every line a streaming
+    read keeps is the line a whole read has at that number (a block counted twice once
+    put the lines after it at the wrong numbers, and a call-home line was lost)."""
+    text = "SW1#show running-config\nBuilding configuration...\n" + "".join(
+        line.format(n=i) + "\n" for i, line in enumerate(lines)) + "end\nSW1#show clock\n"
+    path = tmp_path_factory.mktemp("config") / "capture.txt"
+    path.write_text(text)
+    whole = list(read_capture(str(path)).lines)
+    streamed = list(read.read_capture(str(path), KNOWLEDGE.catalog, large_bytes=0,
+                                      chunk_bytes=chunk).lines)
+    assert len(streamed) == len(whole)
+    for number, (kept, line) in enumerate(zip(streamed, whole, strict=True), 1):
+        assert kept in ("", line), (number, kept, line)
+    # The top-level lines licensing reads are always kept (a child line after an interface
+    # is the interface's, and passed over with it).
+    for number, line in enumerate(whole, 1):
+        if line.startswith(("call-home", "license", "hostname")):
+            assert streamed[number - 1] == line, (number, line)

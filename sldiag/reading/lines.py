@@ -300,16 +300,31 @@ _FIRST_COLUMN = re.compile(rb"(?:^|\n)[!-~]")
 def head_indent(head: bytes, codec: str) -> str:
     """The indentation of a paste indented as a block, decided as a whole read decides it
     (on every line) when the head is the whole capture, else on the head."""
+    if first_column_line(head, codec) is not None:
+        return ""  # a line in the first column: no indented paste
+    text = head.decode(codec, errors="replace")
+    return common_indent(clean_capture_line(raw, 0, Counter(), [])
+                         for raw in text.split("\n"))
+
+
+def first_column_line(head: bytes, codec: str) -> int | None:
+    """Where the first line that starts in the first column once cleaned ends (among the
+    first thousand that may), or None."""
     cleaned: Counter = Counter()
     for n, m in enumerate(_FIRST_COLUMN.finditer(head)):
         if n > 1000:
-            break
+            return None
         start = m.end() - 1
-        raw = head[start:head.find(b"\n", start) + 1 or len(head)]
-        line = clean_capture_line(raw.decode(codec, errors="replace").rstrip("\n"),
+        stop = head.find(b"\n", start) + 1 or len(head)
+        line = clean_capture_line(head[start:stop].decode(codec, errors="replace").rstrip("\n"),
                                   0, cleaned, [])
         if line and line[0] not in PASTE_PREFIX_CHARS:
-            return ""  # a line in the first column: no indented paste
-    text = head.decode(codec, errors="replace")
-    return common_indent(clean_capture_line(raw, 0, cleaned, [])
-                         for raw in text.split("\n"))
+            return stop
+    return None
+
+
+def head_decides(head: bytes, codec: str) -> bool:
+    """Whether the first bytes of a capture decide what any longer head would: its first
+    line and a line in the first column (so no indented paste) are whole in them."""
+    stop = first_column_line(head, codec)
+    return b"\n" in head and stop is not None and head[stop - 1:stop] == b"\n"

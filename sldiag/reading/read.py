@@ -10,6 +10,9 @@ cites the same ``file:line`` as a whole read. The tests check that both reads ag
 from __future__ import annotations
 
 import codecs
+import io
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
@@ -34,10 +37,15 @@ from .lines import (
     clean_text,
     cut_line_bytes,
     cut_long_line,
+    head_decides,
     strip_indent,
 )
 
 LARGE_CAPTURE_BYTES = 8 * 1024 * 1024   # above this, a capture is read streaming
+# What the checks on the start of a capture need (BOM, binary sniff): a capture known to be
+# large reads only these before its streaming read, unless they cannot decide what a head
+# of LARGE_CAPTURE_BYTES would (lines.head_decides).
+SMALL_HEAD_BYTES = BINARY_SNIFF_BYTES + 3
 CHUNK_BYTES = 2 * 1024 * 1024
 
 
@@ -50,14 +58,35 @@ def read_capture(path: str, catalog: Catalog, encoding: str | None = None,
     stream, encoding = open_text(path, name, encoding)
     try:
         # Enough for the checks on the start of a file (BOM, binary sniff) in any case.
-        head = read_chunk(name, stream, max(large_bytes + 1, BINARY_SNIFF_BYTES + 3))
-        if len(head) <= large_bytes and head.count(b"\n") <= MAX_WHOLE_READ_LINES:
-            return decode_capture(name, head, encoding)
+        full = max(large_bytes + 1, SMALL_HEAD_BYTES)
+        size = _plain_file_size(stream)
+        if size is not None and size > large_bytes:
+            # Surely large: its reader threads read the rest while it starts.
+            head = read_chunk(name, stream, min(full, SMALL_HEAD_BYTES))
+            if not head_decides(head, encoding or "utf-8"):  # as the whole head would
+                head += read_chunk(name, stream, full - len(head))
+        else:
+            head = read_chunk(name, stream, full)
+            if len(head) <= large_bytes and head.count(b"\n") <= MAX_WHOLE_READ_LINES:
+                return decode_capture(name, head, encoding)
         from .scanner import Scanner  # here: most captures are small, read whole
 
         return Scanner(name, catalog, encoding).run(head, stream, chunk_bytes)
     finally:
         stream.close()
+
+
+def _plain_file_size(stream: ByteStream) -> int | None:
+    """The size of a capture that is a regular file read as it is (not gunzipped nor
+    transcoded), else None."""
+    raw = stream.stream if isinstance(stream, _Prefixed) else None
+    if not isinstance(raw, io.BufferedReader):
+        return None
+    try:
+        info = os.fstat(raw.fileno())
+    except (OSError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def read_whole(path: str, encoding: str | None = None, name: str | None = None) -> Capture:

@@ -135,10 +135,11 @@ class Scanner:
                        limits=self.limits)
 
     def _prepare(self, chunk: bytes) -> Prepared:
-        """In the reader thread (``self.finder`` stays): the search after the first line."""
-        first = chunk.find(b"\n") + 1
-        cut = chunk.rfind(b"\n") + 1
-        return first, cut, self.finder.scan(chunk, first, cut) if first < cut else None
+        """In the searching thread, the one that calls Hyperscan meanwhile: the search after
+        the first line, without the markers' patterns once their limit is reached."""
+        first, cut = chunk.find(b"\n") + 1, chunk.rfind(b"\n") + 1
+        finder = finder_for(self.catalog, self.markers_on)
+        return first, cut, finder.scan(chunk, first, cut) if first < cut else None
 
     def _feed_chunks(self, chunks: Iterator[tuple[bytes, Prepared | None]]) -> bytes:
         """Every chunk, cut at line ends; the last one read (b"" for an empty file)."""
@@ -251,9 +252,7 @@ class Scanner:
             self.markers += 1
             if self.markers > MAX_MARKERS_PER_FILE:
                 self._reached(index + 1, markers_note())
-                self.markers_on = False
-                if not self.ahead:
-                    self.finder = finder_for(self.catalog, markers=False)
+                self.markers_on = False  # the finders are chosen by it
                 return None
         return marker
 
@@ -264,7 +263,7 @@ class Scanner:
         if end <= begin:
             return
         if searched is None:
-            finder = plain_finder(self.catalog, self.markers_on) if self.ahead else self.finder
+            finder = (plain_finder if self.ahead else finder_for)(self.catalog, self.markers_on)
             searched = finder.scan(buf, begin, end)
         found, ascii_only = searched
         if not self.markers_on:  # searched before the limit: its markers are not taken

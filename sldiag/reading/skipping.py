@@ -67,6 +67,7 @@ class BlockSkipper:
             first = at_start.match(buf, a, b)
             if first:
                 matches.append((first.start(1), first.end(1)))
+                a = first.end(1)  # the rest after it: the same span twice was counted twice
         matches += [m.span(1) for m in after_newline.finditer(buf, max(a - 1, 0), b)
                     if m.start(1) >= a]
         return matches
