@@ -556,3 +556,37 @@ def test_a_streamed_configuration_keeps_each_line_it_keeps_at_its_own_number(
     for number, line in enumerate(whole, 1):
         if line.startswith(("call-home", "license", "hostname")):
             assert streamed[number - 1] == line, (number, line)
+
+
+@pytest.mark.parametrize("bound", [5, 10**9])
+def test_past_its_hit_bound_hyperscan_leaves_a_chunk_to_pythons_searches(monkeypatch, bound):
+    """A line of control characters is a hit for each of them: past MAX_HITS the search
+    stops and Python's searches (one a line) offer the lines instead, the same lines."""
+    if "hyperscan" not in finders():
+        pytest.skip("Hyperscan is not installed here")
+    monkeypatch.setattr(finder_module, "MAX_HITS", bound)
+    scopes = [s.filter.pattern.encode() for s in KNOWLEDGE.catalog.line_scopes]
+    data = b"".join(RESIDUE_PROMPTS) + b"x" + b"\x01" * 5_000 + b"\n" + b"plain\n" \
+        + b"*Sep 18 08:20:11 UTC: %SMART_LIC-6-AUTH_RENEW_SUCCESS: ok\n"
+    fast = finder_module.HyperscanFinder(scopes).scan(data, 0, len(data))[0]
+    plain = finder_module.PlainFinder(scopes).scan(data, 0, len(data))[0]
+    control_line = data.index(b"x\x01")
+    assert (control_line, finder_module.MARK) in fast and (control_line, 1) in plain
+    assert data.index(b"*Sep") in dict(fast)
+    if bound == 5:
+        assert fast == plain  # the search stopped: Python's searches said it
+
+
+def test_a_long_line_of_hits_costs_its_length():
+    """Line starts are found from the hit before, not from the chunk's start: 200,000 hits
+    on one line would otherwise scan it 200,000 times."""
+    scopes = [s.filter.pattern.encode() for s in KNOWLEDGE.catalog.line_scopes]
+    data = b"head\n" + b"------ sh " * 200_000 + b"\x01" * 200_000 + b"\n"
+    import time
+
+    for finder in [finder_module.PlainFinder(scopes)] + (
+            [finder_module.HyperscanFinder(scopes)] if "hyperscan" in finders() else []):
+        started = time.perf_counter()
+        found = finder.scan(data, 0, len(data))[0]
+        assert found == [(5, finder_module.MARK)], finder.name
+        assert time.perf_counter() - started < 5, finder.name  # quadratic: minutes

@@ -14,6 +14,9 @@ from ..model.catalog import Catalog
 from .markers import DELIMITER_HINTS, PROMPT_CHARS, PROMPT_LINES, RESIDUE_RE, may_be_prompt
 
 MARK, SCOPE = 1, 2
+# Hyperscan's hits one search may report: beyond any capture's lines of interest in a chunk
+# (prompts past the markers' limit are no longer searched for).
+MAX_HITS = 50_000
 TIMESTAMP_HEADER_HINT = rb"^(?:Load for five secs:|Time source is [^\n,]*, |No time source, )"
 
 
@@ -36,14 +39,19 @@ class PlainFinder:
         scope wants, in order."""
         found: dict[int, int] = {}
         for hint in DELIMITER_HINTS if self.markers else ():
+            start = searched = begin  # each match's line found from the match before
             for m in hint.finditer(buf, begin, end):
-                start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+                start = buf.rfind(b"\n", searched, m.start()) + 1 or start
+                searched = m.start()
                 found[start] = found.get(start, 0) | MARK
         # Any line with residue, as PROMPT_LINES has it for Hyperscan: cleaning may make it a
-        # prompt, or a line a scope wants (an escape between '%' and a log tag).
-        for m in RESIDUE_RE.finditer(buf, begin, end) if self.markers else ():
-            start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+        # prompt, or a line a scope wants (an escape between '%' and a log tag). One search
+        # a line: a line of a million control characters costs its length, not its square.
+        at = begin if self.markers else end
+        while (hit := RESIDUE_RE.search(buf, at, end)) is not None:
+            start = buf.rfind(b"\n", at, hit.start()) + 1 or at
             found[start] = found.get(start, 0) | MARK
+            at = buf.find(b"\n", hit.end(), end) + 1 or end
         for char in PROMPT_CHARS if self.markers else ():
             at = buf.find(char, begin, end)
             while at >= 0:
@@ -55,8 +63,10 @@ class PlainFinder:
                     break
                 at = buf.find(char, newline, end)
         for scope in self.scopes:
+            start = searched = begin
             for m in scope.finditer(buf, begin, end):
-                start = buf.rfind(b"\n", begin, m.start()) + 1 or begin
+                start = buf.rfind(b"\n", searched, m.start()) + 1 or start
+                searched = m.start()
                 found[start] = found.get(start, 0) | SCOPE
         return sorted(found.items())
 
@@ -81,21 +91,32 @@ class HyperscanFinder:
         self.db = _hyperscan_database(
             [*expressions, rb"[\x80-\xff]"],
             [line_flags] * len(expressions) + [hyperscan.HS_FLAG_SINGLEMATCH])
+        self.plain = PlainFinder(scopes, markers)
 
     def scan(self, buf: bytes, begin: int, end: int) -> tuple[list[tuple[int, int]], bool]:
-        """The candidates of ``buf[begin:end]``, and whether it is all ASCII."""
+        """The candidates of ``buf[begin:end]``, and whether it is all ASCII. Past
+        MAX_HITS hits (a line of a million control characters is a million), the search
+        stops and Python's searches, one a line, find the candidates instead."""
         hits: list[tuple[int, int]] = []
-        self.db.scan(memoryview(buf)[begin:end],
-                     match_event_handler=lambda ident, _from, to, _flags, _ctx:
-                     hits.append((ident, to)))
+
+        def on_match(ident: int, _from: int, to: int, _flags: int, _ctx: Any) -> bool:
+            hits.append((to, ident))
+            return len(hits) > MAX_HITS  # True stops the search
+        try:
+            self.db.scan(memoryview(buf)[begin:end], match_event_handler=on_match)
+        except self._hs.ScanTerminated:
+            return self.plain.scan(buf, begin, end)
         found: dict[int, int] = {}
         kinds, not_ascii = self.kinds, self.not_ascii
         ascii_only = True
-        for ident, to in hits:
+        start = searched = begin  # the line of the hit before, and how far back it looked
+        for to, ident in sorted(hits):
             if ident == not_ascii:
                 ascii_only = False
                 continue
-            start = buf.rfind(b"\n", begin, begin + to - 1) + 1 or begin
+            at = begin + to - 1  # the hit's last byte: its line starts after a newline before
+            start = buf.rfind(b"\n", searched, at) + 1 or start
+            searched = max(searched, at)
             found[start] = found.get(start, 0) | kinds[ident]
         return sorted(found.items()), ascii_only
 
