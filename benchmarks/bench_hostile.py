@@ -140,6 +140,9 @@ SHAPES: dict[str, Callable[[Path, float], list[str]]] = {
         "  Status: IN USE\n  Export status: NOT RESTRICTED\n\n"),
         "SW1#show license all\n"),
     "gb-delimiters": _gb_shape("delimiters", lambda i: f"------ show license status {i} ------\n"),
+    # Lines of terminal bells after a text head: every byte a search hit.
+    "gb-control-lines": _gb_shape("control-lines", lambda i: "x" + "\x07" * 60000 + "\n",
+                                  "SW1#show logging\n" + "Log Buffer (8192 bytes):\n" * 4000),
 }
 
 

@@ -300,3 +300,13 @@ def test_the_quick_handoff_lasts_only_while_the_reader_searches():
     with pytest.raises(InputError), quick_handoff():
         raise InputError("cap.txt: cannot read")
     assert sys.getswitchinterval() == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=60))
+def test_control_characters_are_deleted_as_the_pattern_deletes_them(text):
+    """clean_line deletes control characters with str.translate (fifty times faster on a
+    line of them than re.sub, which makes a match of each): the same characters."""
+    from sldiag.reading.lines import _CONTROL, _CONTROL_DELETED
+
+    assert text.translate(_CONTROL_DELETED) == _CONTROL.sub("", text)

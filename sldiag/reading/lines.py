@@ -23,6 +23,9 @@ _MORE = re.compile(r" ?-- ?More ?-- ?|<--- ?More ?--->", re.IGNORECASE)
 # reading with its source; show clock detail's own "Time source is NTP" line has no comma).
 _TIMESTAMP_HEADER = re.compile(r"^(Load for five secs:|(?:Time source is [^,]*|No time source), )")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same characters, deleted by str.translate (a line of a million of them: re.sub makes
+# a match of each, fifty times slower).
+_CONTROL_DELETED = dict.fromkeys([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 # A paste from a web page or a word processor: no-break and other wide spaces for the
 # device's spaces, zero-width characters in between. A terminal shows none of them.
 _WEB_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -250,7 +253,7 @@ def clean_line(line: str, cleaned: Counter) -> str:
         line, n = _MORE.subn("", line)
         cleaned["more-prompt"] += n
     if _CONTROL.search(line):
-        line = _CONTROL.sub("", line)
+        line = line.translate(_CONTROL_DELETED)
         cleaned["control"] += 1
     if not line.isascii():
         line, n = _WEB_SPACES.subn(" ", line)
