@@ -80,7 +80,6 @@ class Scanner:
         self.preamble_left = PREAMBLE_BYTES
         self.skip: BlockSkipper | None = None
         self.has_text = False
-        self.finder = finder_for(catalog)
         self.markers_on = True               # False once MAX_MARKERS_PER_FILE is reached
         self.ahead = False  # the reader thread searches with Hyperscan: Python's searches here
         self.limits: list[tuple[int, str]] = []
@@ -109,7 +108,8 @@ class Scanner:
             first_line.decode(self.codec, errors="replace"), 1, Counter(), []), self.indent)])
         if collected is not None:
             self.own_prompt = (collected.host or "").lower()
-        prepare = self._prepare if isinstance(self.finder, HyperscanFinder) else None
+        hyperscan = isinstance(finder_for(self.catalog), HyperscanFinder)  # made here, first
+        prepare = self._prepare if hyperscan else None
         self.ahead = prepare is not None  # from the first chunk on: see _feed
         chunks = head_then_ahead(head, self.name, stream, chunk_bytes, prepare)
         try:
